@@ -1,0 +1,66 @@
+//! The command line: global flags, one module per command (`Args` + `run`), one dispatch match.
+
+mod new;
+mod status;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::ui::{ColorChoice, Shell, Verbosity};
+
+/// Build FastAPI projects and keep them up to date.
+#[derive(Debug, Parser)]
+#[command(name = "fb", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Print nothing but errors and requested data
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more about what fb does
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// When to use colour (NO_COLOR is honoured with `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    New(Box<new::Args>),
+    Status(status::Args),
+}
+
+/// How a command that ran to the end went.
+pub enum Outcome {
+    /// Done.
+    Done,
+    /// Done, but the user has to act (conflicts left): exit status 1.
+    NeedsUser,
+}
+
+/// Parses the command line, runs the command and maps the result to fb's exit status:
+/// 0 done, 1 done but needs the user, 2 error (nothing changed).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    let shell = Shell::new(verbosity, cli.color);
+    crate::apply::install_interrupt_handler();
+    let result = match cli.command {
+        Command::New(args) => new::run(*args, &shell),
+        Command::Status(args) => status::run(args, &shell),
+    };
+    match result {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::NeedsUser) => ExitCode::from(1),
+        Err(err) => {
+            shell.error(&err);
+            ExitCode::from(2)
+        }
+    }
+}

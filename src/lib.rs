@@ -1,0 +1,18 @@
+//! fb (fastapi-builder): builds FastAPI projects from versioned template packs and keeps them up to date.
+//!
+//! Dependencies point one way: `cli` → `ops` → `apply` → `pack`, `source`, `lock`, `project`.
+//! Only `ui` writes to the terminal.
+
+pub mod apply;
+pub mod cli;
+pub mod hash;
+pub mod lock;
+pub mod names;
+pub mod ops;
+pub mod pack;
+pub mod project;
+pub mod source;
+pub mod ui;
+
+/// The version of fb itself, compared against a pack's `fb = ">=…"` requirement.
+pub const FB_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,249 @@
+//! `fastapi-builder.lock`: which pack, version and options made a project, and the sha256 of every
+//! file of the pristine render. Written with toml_edit in a fixed key order so it diffs cleanly.
+//!
+//! Format policy: `version` is the format version. This fb reads and writes version 1; a lock
+//! with a newer version is refused with a message to upgrade fb, never guessed at.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use indexmap::IndexMap;
+use toml_edit::{Array, DocumentMut, Item, Table, Value, value};
+
+use crate::hash::is_tagged_sha256;
+use crate::pack::options::OptValue;
+
+pub const LOCK_FILE: &str = "fastapi-builder.lock";
+pub const LOCK_VERSION: i64 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lock {
+    pub pack: LockedPack,
+    pub options: IndexMap<String, OptValue>,
+    /// Path → `sha256:` of the file as the pack rendered it.
+    pub files: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedPack {
+    pub name: String,
+    pub source: String,
+    pub version: String,
+    /// The exact commit rendered, for git sources.
+    pub commit: Option<String>,
+    pub checksum: String,
+}
+
+/// Why a lockfile could not be read; each case has its own message and remedy.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("`{LOCK_FILE}` is malformed: {0}; restore it from version control or fix it by hand")]
+    Malformed(String),
+    #[error(
+        "`{LOCK_FILE}` was written by a newer fb (lock format {found}; this fb reads format {LOCK_VERSION}): upgrade fb (`cargo install fastapi-builder`)"
+    )]
+    NewerVersion { found: i64 },
+}
+
+impl Lock {
+    /// The lockfile text, byte-for-byte the same for the same lock.
+    pub fn to_toml(&self) -> String {
+        let mut doc = DocumentMut::new();
+        doc.decor_mut()
+            .set_prefix("# Written by fb. Do not edit by hand.\n");
+        doc.insert("version", value(LOCK_VERSION));
+
+        let mut pack = Table::new();
+        pack.insert("name", value(&self.pack.name));
+        pack.insert("source", value(&self.pack.source));
+        pack.insert("version", value(&self.pack.version));
+        if let Some(commit) = &self.pack.commit {
+            pack.insert("commit", value(commit));
+        }
+        pack.insert("checksum", value(&self.pack.checksum));
+        doc.insert("pack", Item::Table(pack));
+
+        let mut options = Table::new();
+        for (k, v) in &self.options {
+            options.insert(k, Item::Value(to_toml_value(v)));
+        }
+        doc.insert("options", Item::Table(options));
+
+        let mut files = Table::new();
+        for (path, hash) in &self.files {
+            files.insert(path, value(hash));
+        }
+        doc.insert("files", Item::Table(files));
+        doc.to_string()
+    }
+
+    pub fn parse(text: &str) -> Result<Lock, LockError> {
+        let malformed = |m: String| LockError::Malformed(m);
+        let doc: DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| malformed(one_line(&e.to_string())))?;
+        let version = doc
+            .get("version")
+            .ok_or_else(|| malformed("it has no `version`".into()))?;
+        let version = version
+            .as_integer()
+            .ok_or_else(|| malformed("`version` is not a number".into()))?;
+        if version > LOCK_VERSION {
+            return Err(LockError::NewerVersion { found: version });
+        }
+        if version < 1 {
+            return Err(malformed(format!(
+                "`version = {version}` is not a lock format"
+            )));
+        }
+        for key in doc.as_table().iter().map(|(k, _)| k) {
+            if !["version", "pack", "options", "files"].contains(&key) {
+                return Err(malformed(format!("unknown key `{key}`")));
+            }
+        }
+        let table = |name: &str| {
+            doc.get(name)
+                .and_then(Item::as_table)
+                .ok_or_else(|| malformed(format!("it has no `[{name}]` table")))
+        };
+        let pack = table("pack")?;
+        let pack_str = |key: &str| -> Result<String, LockError> {
+            pack.get(key)
+                .and_then(Item::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| malformed(format!("`pack.{key}` is missing or not a string")))
+        };
+        let locked = LockedPack {
+            name: pack_str("name")?,
+            source: pack_str("source")?,
+            version: pack_str("version")?,
+            commit: pack.get("commit").map(|_| pack_str("commit")).transpose()?,
+            checksum: pack_str("checksum")?,
+        };
+        if !is_tagged_sha256(&locked.checksum) {
+            return Err(malformed("`pack.checksum` is not a sha256".into()));
+        }
+        let mut options = IndexMap::new();
+        for (k, item) in table("options")? {
+            let v = item
+                .as_value()
+                .and_then(from_toml_value)
+                .ok_or_else(|| malformed(format!("option `{k}` has a value of an unknown kind")))?;
+            options.insert(k.to_string(), v);
+        }
+        let mut files = BTreeMap::new();
+        for (path, item) in table("files")? {
+            let hash = item
+                .as_str()
+                .filter(|h| is_tagged_sha256(h))
+                .ok_or_else(|| malformed(format!("the hash of `{path}` is not a sha256")))?;
+            files.insert(path.to_string(), hash.to_string());
+        }
+        Ok(Lock {
+            pack: locked,
+            options,
+            files,
+        })
+    }
+
+    pub fn read(path: &Path) -> Result<Lock> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        Lock::parse(&text).map_err(|e| {
+            anyhow!(e).context(format!("cannot use the lockfile `{}`", path.display()))
+        })
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn to_toml_value(v: &OptValue) -> Value {
+    match v {
+        OptValue::Bool(b) => Value::from(*b),
+        OptValue::Int(i) => Value::from(*i),
+        OptValue::Str(s) => Value::from(s.as_str()),
+        OptValue::List(items) => Value::Array(items.iter().map(String::as_str).collect::<Array>()),
+    }
+}
+
+fn from_toml_value(v: &Value) -> Option<OptValue> {
+    Some(match v {
+        Value::Boolean(b) => OptValue::Bool(*b.value()),
+        Value::Integer(i) => OptValue::Int(*i.value()),
+        Value::String(s) => OptValue::Str(s.value().clone()),
+        Value::Array(items) => OptValue::List(
+            items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string))
+                .collect::<Option<_>>()?,
+        ),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Lock {
+        let h = crate::hash::sha256_tagged(b"x");
+        Lock {
+            pack: LockedPack {
+                name: "fastapi".into(),
+                source: "builtin".into(),
+                version: "0.1.0".into(),
+                commit: None,
+                checksum: h.clone(),
+            },
+            options: [
+                ("level".to_string(), OptValue::Int(2)),
+                ("db".to_string(), OptValue::Str("sqlite".into())),
+                ("features".to_string(), OptValue::List(vec![])),
+            ]
+            .into_iter()
+            .collect(),
+            files: [
+                ("app/main.py".to_string(), h.clone()),
+                ("README.md".to_string(), h),
+            ]
+            .into(),
+        }
+    }
+
+    #[test]
+    fn writes_the_documented_layout() {
+        let text = sample().to_toml();
+        let h = crate::hash::sha256_tagged(b"x");
+        let expected = format!(
+            "# Written by fb. Do not edit by hand.\nversion = 1\n\n[pack]\nname = \"fastapi\"\nsource = \"builtin\"\nversion = \"0.1.0\"\nchecksum = \"{h}\"\n\n[options]\nlevel = 2\ndb = \"sqlite\"\nfeatures = []\n\n[files]\n\"README.md\" = \"{h}\"\n\"app/main.py\" = \"{h}\"\n"
+        );
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn round_trips() {
+        let lock = sample();
+        assert_eq!(Lock::parse(&lock.to_toml()).unwrap(), lock);
+    }
+
+    #[test]
+    fn malformed_and_newer_locks_have_their_own_messages() {
+        let err = Lock::parse("version = [").unwrap_err();
+        assert!(matches!(err, LockError::Malformed(_)), "{err}");
+        let err = Lock::parse("[pack]\nname = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("no `version`"), "{err}");
+        let err =
+            Lock::parse(&sample().to_toml().replace("version = 1", "version = 7")).unwrap_err();
+        assert!(matches!(err, LockError::NewerVersion { found: 7 }));
+        assert!(err.to_string().contains("upgrade fb"));
+        let err = Lock::parse(&sample().to_toml().replace("sha256:", "md5:")).unwrap_err();
+        assert!(err.to_string().contains("not a sha256"), "{err}");
+    }
+}

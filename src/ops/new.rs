@@ -1,0 +1,115 @@
+//! `fb new`: render a pack into a new project directory, with its lockfile.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use indexmap::IndexMap;
+
+use crate::lock::{LOCK_FILE, Lock, LockedPack};
+use crate::names::ProjectName;
+use crate::pack::options::{self, Asker, Explicit, Options};
+use crate::pack::render::{self, Tree};
+use crate::project::hashes;
+use crate::source::PackRequest;
+use crate::ui::Shell;
+
+pub struct NewOptions<'a> {
+    /// The name as typed (may be a path: `projects/demo`).
+    pub name: String,
+    /// Where to create the project, when not at `name`.
+    pub path: Option<PathBuf>,
+    pub pack: PackRequest,
+    pub explicit: IndexMap<String, Explicit>,
+    /// Asks for options not given on the command line; `None` takes defaults.
+    pub asker: Option<&'a dyn Asker>,
+    pub dry_run: bool,
+}
+
+pub struct NewOutcome {
+    pub target: PathBuf,
+    pub project: ProjectName,
+    pub pack_name: String,
+    pub pack_version: String,
+    pub options: Options,
+    /// Every file of the project, the lockfile included.
+    pub files: Tree,
+    /// The pack's next-steps message, rendered.
+    pub next_steps: Option<String>,
+}
+
+pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
+    let (target, raw_name) = match &opts.path {
+        Some(path) => (path.clone(), opts.name.clone()),
+        None => {
+            let name = Path::new(&opts.name)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .with_context(|| format!("`{}` does not end in a project name", opts.name))?
+                .to_string();
+            (PathBuf::from(&opts.name), name)
+        }
+    };
+    let project = ProjectName::parse(&raw_name)?;
+    // Refuse a taken destination before asking any question.
+    crate::apply::check_new_target(&target)?;
+
+    let pack = opts.pack.load()?;
+    shell.verbose(
+        "Loaded",
+        format!(
+            "pack {} {} ({})",
+            pack.name(),
+            pack.version(),
+            opts.pack.source.lock_string()
+        ),
+    );
+    let options = options::resolve(&pack.manifest, &opts.explicit, opts.asker, &mut |w| {
+        shell.warn(w)
+    })?;
+    let ctx = render::context(&pack, &project, &options)?;
+    let mut files = render::render(&pack, &ctx).with_context(|| {
+        format!(
+            "pack `{}` {} cannot render this project",
+            pack.name(),
+            pack.version()
+        )
+    })?;
+
+    let lock = Lock {
+        pack: LockedPack {
+            name: pack.name().to_string(),
+            source: opts.pack.source.lock_string(),
+            version: pack.version().to_string(),
+            commit: None,
+            checksum: pack.checksum.clone(),
+        },
+        options: options.clone(),
+        files: hashes(&files),
+    };
+    if files.contains_key(LOCK_FILE) {
+        bail!("the pack renders its own `{LOCK_FILE}`, which fb writes");
+    }
+    files.insert(LOCK_FILE.to_string(), lock.to_toml().into_bytes());
+
+    let next_steps = match &pack.manifest.messages.next_steps {
+        Some(text) => Some(
+            render::expression_env()
+                .render_str(text, ctx.clone())
+                .map_err(|e| anyhow::anyhow!(render::describe_error(&e)))
+                .context("cannot render the pack's next steps")?,
+        ),
+        None => None,
+    };
+    if !opts.dry_run {
+        crate::apply::create_tree(&target, &files)?;
+    }
+    Ok(NewOutcome {
+        target,
+        project,
+        pack_name: pack.name().to_string(),
+        pack_version: pack.version().to_string(),
+        options,
+        files,
+        next_steps,
+    })
+}

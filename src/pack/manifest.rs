@@ -1,0 +1,172 @@
+//! `pack.toml`: the manifest of a template pack, parsed strictly (unknown keys are errors).
+
+use anyhow::{Context, Result, bail};
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use super::options::{OptionKind, OptionSpec};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub pack: PackInfo,
+    #[serde(default)]
+    pub options: IndexMap<String, OptionSpec>,
+    /// Option combinations the pack cannot build, each with the error the user sees.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// Constant values handed to every template.
+    #[serde(default)]
+    pub vars: IndexMap<String, toml::Value>,
+    /// Values computed from the options (minijinja expressions), in order.
+    #[serde(default)]
+    pub computed: IndexMap<String, String>,
+    /// Files that change place between levels or versions, so user edits can follow them.
+    #[serde(default)]
+    pub moves: Vec<Move>,
+    /// Text shown to the user, rendered with the template context.
+    #[serde(default)]
+    pub messages: Messages,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Messages {
+    /// What to do after `fb new`, shown after the project is created.
+    #[serde(default)]
+    pub next_steps: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackInfo {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: String,
+    /// The fb versions that can render this pack, as a semver requirement (`">=0.2"`).
+    #[serde(default)]
+    pub fb: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub when: String,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Move {
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub when: Option<String>,
+}
+
+impl Manifest {
+    /// Parses and checks a manifest; `fb_version` is the running fb, checked against `pack.fb`.
+    pub fn parse(text: &str, fb_version: &str) -> Result<Manifest> {
+        let manifest: Manifest =
+            toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))?;
+        manifest.check(fb_version)?;
+        Ok(manifest)
+    }
+
+    pub fn version(&self) -> semver::Version {
+        // Checked in `check`, so this cannot fail afterwards.
+        semver::Version::parse(&self.pack.version).expect("version checked at load")
+    }
+
+    fn check(&self, fb_version: &str) -> Result<()> {
+        let info = &self.pack;
+        if !crate::names::is_snake_identifier(&info.name.replace('-', "_")) {
+            bail!(
+                "pack name `{}` must be lower-case letters, digits, `-` or `_`",
+                info.name
+            );
+        }
+        semver::Version::parse(&info.version).with_context(|| {
+            format!(
+                "pack version `{}` is not a semver version (like 1.2.0)",
+                info.version
+            )
+        })?;
+        if let Some(req) = &info.fb {
+            let req = semver::VersionReq::parse(req).with_context(|| {
+                format!("`fb = \"{req}\"` is not a version requirement (like \">=0.2\")")
+            })?;
+            let running = semver::Version::parse(fb_version).expect("fb's own version is semver");
+            if !req.matches(&running) {
+                bail!(
+                    "pack `{}` {} needs fb {req}, but this is fb {fb_version}: upgrade fb (`cargo install fastapi-builder`)",
+                    info.name,
+                    info.version
+                );
+            }
+        }
+        for (name, spec) in &self.options {
+            if !crate::names::is_snake_identifier(name) {
+                bail!("option name `{name}` must be a snake_case identifier");
+            }
+            spec.check()
+                .with_context(|| format!("option `{name}` is invalid"))?;
+        }
+        for name in self.vars.keys().chain(self.computed.keys()) {
+            if self.options.contains_key(name) {
+                bail!("`{name}` is declared both as an option and as a var or computed value");
+            }
+        }
+        if let Some((name, _)) = self
+            .options
+            .iter()
+            .find(|(_, s)| s.kind == OptionKind::List && s.prompt.is_some() && s.choices.is_none())
+        {
+            bail!("option `{name}` asks a prompt for a list but declares no choices");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "[pack]\nname = \"demo\"\nversion = \"1.0.0\"\n";
+
+    #[test]
+    fn minimal_manifest() {
+        let m = Manifest::parse(MINIMAL, "0.1.0").unwrap();
+        assert_eq!(m.pack.name, "demo");
+        assert_eq!(m.version(), semver::Version::new(1, 0, 0));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = Manifest::parse(&format!("{MINIMAL}colour = 1\n"), "0.1.0").unwrap_err();
+        assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+        let err = Manifest::parse(
+            &format!("{MINIMAL}[options.x]\ntype = \"str\"\ndefualt = \"a\"\n"),
+            "0.1.0",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown field `defualt`"), "{err}");
+    }
+
+    #[test]
+    fn newer_fb_requirement_is_refused() {
+        let text = MINIMAL.replace("version = \"1.0.0\"", "version = \"1.0.0\"\nfb = \">=9.0\"");
+        let err = Manifest::parse(&text, "0.1.0").unwrap_err().to_string();
+        assert!(
+            err.contains("needs fb >=9.0") && err.contains("upgrade fb"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_versions_are_refused() {
+        let text = MINIMAL.replace("1.0.0", "one");
+        assert!(Manifest::parse(&text, "0.1.0").is_err());
+    }
+}

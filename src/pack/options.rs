@@ -1,0 +1,490 @@
+//! Typed pack options: their declarations, their values, and how a set of values is chosen
+//! (explicit flags, prompts, defaults, `when` conditions and the pack's rules).
+
+use std::fmt;
+
+use anyhow::{Context, Result, anyhow, bail};
+use indexmap::IndexMap;
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptionKind {
+    Bool,
+    Int,
+    Str,
+    List,
+}
+
+impl fmt::Display for OptionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OptionKind::Bool => "bool",
+            OptionKind::Int => "int",
+            OptionKind::Str => "str",
+            OptionKind::List => "list",
+        })
+    }
+}
+
+/// `[options.NAME]` in `pack.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSpec {
+    #[serde(rename = "type")]
+    pub kind: OptionKind,
+    /// Allowed values (for a list: allowed items).
+    #[serde(default)]
+    pub choices: Option<Vec<toml::Value>>,
+    pub default: toml::Value,
+    /// The value when `when` is false (defaults to `default`).
+    #[serde(default)]
+    pub otherwise: Option<toml::Value>,
+    #[serde(default)]
+    pub prompt: Option<String>,
+    #[serde(default)]
+    pub help: Option<String>,
+    /// An expression over earlier options; when false the option is not asked and takes `otherwise`.
+    #[serde(default)]
+    pub when: Option<String>,
+}
+
+/// The value of an option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum OptValue {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    List(Vec<String>),
+}
+
+impl fmt::Display for OptValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OptValue::Bool(b) => write!(f, "{b}"),
+            OptValue::Int(i) => write!(f, "{i}"),
+            OptValue::Str(s) => f.write_str(s),
+            OptValue::List(items) => write!(f, "[{}]", items.join(", ")),
+        }
+    }
+}
+
+impl OptValue {
+    /// Converts a TOML value of the declared kind.
+    pub fn from_toml(kind: OptionKind, value: &toml::Value) -> Result<OptValue> {
+        Ok(match (kind, value) {
+            (OptionKind::Bool, toml::Value::Boolean(b)) => OptValue::Bool(*b),
+            (OptionKind::Int, toml::Value::Integer(i)) => OptValue::Int(*i),
+            (OptionKind::Str, toml::Value::String(s)) => OptValue::Str(s.clone()),
+            (OptionKind::List, toml::Value::Array(items)) => OptValue::List(
+                items
+                    .iter()
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .ok_or_else(|| anyhow!("list items must be strings, found `{v}`"))
+                    })
+                    .collect::<Result<_>>()?,
+            ),
+            (kind, other) => bail!("expected a {kind}, found `{other}`"),
+        })
+    }
+
+    /// Parses what the user typed on the command line or at a prompt.
+    pub fn parse(kind: OptionKind, raw: &str) -> Result<OptValue> {
+        let raw = raw.trim();
+        Ok(match kind {
+            OptionKind::Bool => match raw.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "y" | "1" | "on" => OptValue::Bool(true),
+                "false" | "no" | "n" | "0" | "off" => OptValue::Bool(false),
+                _ => bail!("`{raw}` is not a boolean (use true or false)"),
+            },
+            OptionKind::Int => OptValue::Int(
+                raw.parse()
+                    .map_err(|_| anyhow!("`{raw}` is not a whole number"))?,
+            ),
+            OptionKind::Str => OptValue::Str(raw.to_string()),
+            OptionKind::List => OptValue::List(split_list(raw)),
+        })
+    }
+
+    pub fn to_value(&self) -> Value {
+        match self {
+            OptValue::Bool(b) => Value::from(*b),
+            OptValue::Int(i) => Value::from(*i),
+            OptValue::Str(s) => Value::from(s.as_str()),
+            OptValue::List(items) => Value::from(items.clone()),
+        }
+    }
+
+    fn matches(&self, choice: &toml::Value) -> bool {
+        match (self, choice) {
+            (OptValue::Bool(a), toml::Value::Boolean(b)) => a == b,
+            (OptValue::Int(a), toml::Value::Integer(b)) => a == b,
+            (OptValue::Str(a), toml::Value::String(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// `a, b,c` → `["a", "b", "c"]`, dropping empty items.
+pub fn split_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl OptionSpec {
+    pub(crate) fn check(&self) -> Result<()> {
+        let default = OptValue::from_toml(self.kind, &self.default).context("bad `default`")?;
+        self.check_value(&default).context("bad `default`")?;
+        if let Some(otherwise) = &self.otherwise {
+            let otherwise = OptValue::from_toml(self.kind, otherwise).context("bad `otherwise`")?;
+            self.check_value(&otherwise).context("bad `otherwise`")?;
+        }
+        for choice in self.choices.iter().flatten() {
+            let item_kind = if self.kind == OptionKind::List {
+                OptionKind::Str
+            } else {
+                self.kind
+            };
+            OptValue::from_toml(item_kind, choice).context("bad `choices`")?;
+        }
+        Ok(())
+    }
+
+    pub fn default_value(&self) -> OptValue {
+        OptValue::from_toml(self.kind, &self.default).expect("checked at load")
+    }
+
+    fn otherwise_value(&self) -> OptValue {
+        self.otherwise.as_ref().map_or_else(
+            || self.default_value(),
+            |v| OptValue::from_toml(self.kind, v).expect("checked at load"),
+        )
+    }
+
+    /// The allowed values as the user would type them.
+    pub fn choice_strings(&self) -> Vec<String> {
+        self.choices
+            .iter()
+            .flatten()
+            .map(|c| match c {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect()
+    }
+
+    /// Checks a value against `choices`.
+    pub fn check_value(&self, value: &OptValue) -> Result<()> {
+        let Some(choices) = &self.choices else {
+            return Ok(());
+        };
+        let allowed = || self.choice_strings().join(", ");
+        match value {
+            OptValue::List(items) => {
+                for item in items {
+                    if !choices.iter().any(|c| c.as_str() == Some(item)) {
+                        if choices.is_empty() {
+                            bail!("unknown value `{item}`: none are available in this pack yet");
+                        }
+                        bail!("unknown value `{item}`: expected one of {}", allowed());
+                    }
+                }
+            }
+            single => {
+                if !choices.iter().any(|c| single.matches(c)) {
+                    bail!("unknown value `{single}`: expected one of {}", allowed());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What the user said about one option on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Explicit {
+    /// A value as typed.
+    Value(String),
+    /// Items to add to and remove from a list option's default (`--with`, `--without`).
+    ListEdit {
+        add: Vec<String>,
+        remove: Vec<String>,
+    },
+}
+
+/// Asks the user for an option's value (a terminal prompt); implemented by the UI.
+pub trait Asker {
+    fn ask(&self, name: &str, spec: &OptionSpec, default: &OptValue) -> Result<OptValue>;
+}
+
+/// The chosen options, in the pack's declaration order.
+pub type Options = IndexMap<String, OptValue>;
+
+/// Picks every option's value: explicit values first, then a prompt (when `asker` is given and the
+/// option has one), then the default. Options whose `when` is false take `otherwise`; an explicit
+/// value for them is reported through `warn` and ignored.
+pub fn resolve(
+    manifest: &super::Manifest,
+    explicit: &IndexMap<String, Explicit>,
+    asker: Option<&dyn Asker>,
+    warn: &mut dyn FnMut(String),
+) -> Result<Options> {
+    if let Some(unknown) = explicit.keys().find(|k| !manifest.options.contains_key(*k)) {
+        let known: Vec<&str> = manifest.options.keys().map(String::as_str).collect();
+        bail!(
+            "pack `{}` has no option `{unknown}` (its options: {})",
+            manifest.pack.name,
+            known.join(", ")
+        );
+    }
+    let env = super::render::expression_env();
+    let mut values = Options::new();
+    for (name, spec) in &manifest.options {
+        let applies = match &spec.when {
+            None => true,
+            Some(expr) => eval_condition(&env, expr, &context_of(manifest, &values))
+                .with_context(|| format!("cannot evaluate `when` of option `{name}`"))?,
+        };
+        let given = explicit.get(name);
+        let value = if !applies {
+            if let Some(given) = given {
+                warn(format!(
+                    "option `{name}` ({}) does not apply to this project and is ignored",
+                    describe(given)
+                ));
+            }
+            spec.otherwise_value()
+        } else if let Some(given) = given {
+            let value = match given {
+                Explicit::Value(raw) => OptValue::parse(spec.kind, raw),
+                Explicit::ListEdit { add, remove } => match spec.default_value() {
+                    OptValue::List(mut items) => {
+                        for item in add {
+                            if !items.contains(item) {
+                                items.push(item.clone());
+                            }
+                        }
+                        items.retain(|i| !remove.contains(i));
+                        Ok(OptValue::List(items))
+                    }
+                    _ => Err(anyhow!("it is not a list")),
+                },
+            }
+            .with_context(|| format!("invalid value for option `{name}`"))?;
+            spec.check_value(&value)
+                .with_context(|| format!("invalid value for option `{name}`"))?;
+            value
+        } else if let (Some(asker), Some(_)) = (asker, &spec.prompt) {
+            let value = asker.ask(name, spec, &spec.default_value())?;
+            spec.check_value(&value)
+                .with_context(|| format!("invalid value for option `{name}`"))?;
+            value
+        } else {
+            spec.default_value()
+        };
+        values.insert(name.clone(), value);
+    }
+    check_rules(manifest, &values)?;
+    Ok(values)
+}
+
+/// Refuses option sets the pack's `[[rules]]` forbid, with the rule's own message.
+pub fn check_rules(manifest: &super::Manifest, values: &Options) -> Result<()> {
+    let env = super::render::expression_env();
+    let ctx = context_of(manifest, values);
+    for rule in &manifest.rules {
+        if eval_condition(&env, &rule.when, &ctx)
+            .with_context(|| format!("cannot evaluate rule `{}`", rule.when))?
+        {
+            let message = env
+                .render_str(&rule.error, ctx.clone())
+                .with_context(|| format!("cannot render the message of rule `{}`", rule.when))?;
+            bail!("{message}");
+        }
+    }
+    Ok(())
+}
+
+fn describe(given: &Explicit) -> String {
+    match given {
+        Explicit::Value(v) => format!("`{v}`"),
+        Explicit::ListEdit { add, remove } => {
+            let mut parts = Vec::new();
+            if !add.is_empty() {
+                parts.push(format!("with {}", add.join(",")));
+            }
+            if !remove.is_empty() {
+                parts.push(format!("without {}", remove.join(",")));
+            }
+            parts.join(", ")
+        }
+    }
+}
+
+/// Options (and the pack's vars) as a template context, for conditions.
+fn context_of(manifest: &super::Manifest, values: &Options) -> Value {
+    let mut map: IndexMap<Value, Value> = manifest
+        .vars
+        .iter()
+        .map(|(k, v)| (Value::from(k.as_str()), Value::from(Serde(v))))
+        .collect();
+    for (k, v) in values {
+        map.insert(Value::from(k.as_str()), v.to_value());
+    }
+    Value::from(map)
+}
+
+fn eval_condition(env: &minijinja::Environment<'static>, expr: &str, ctx: &Value) -> Result<bool> {
+    let compiled = env.compile_expression(expr).map_err(|e| anyhow!("{e}"))?;
+    Ok(compiled
+        .eval(ctx.clone())
+        .map_err(|e| anyhow!("{e}"))?
+        .is_true())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::Manifest;
+
+    fn manifest() -> Manifest {
+        Manifest::parse(
+            r#"
+[pack]
+name = "t"
+version = "1.0.0"
+[options.level]
+type = "int"
+choices = [1, 2, 3]
+default = 2
+prompt = "Level"
+[options.auth]
+type = "str"
+choices = ["none", "jwt"]
+default = "jwt"
+otherwise = "none"
+when = "level >= 3"
+[options.features]
+type = "list"
+choices = ["docker", "cache"]
+default = ["docker"]
+[[rules]]
+when = "level == 1 and 'cache' in features"
+error = "level {{ level }} cannot cache"
+"#,
+            "0.1.0",
+        )
+        .unwrap()
+    }
+
+    fn explicit(pairs: &[(&str, &str)]) -> IndexMap<String, Explicit> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Explicit::Value(v.to_string())))
+            .collect()
+    }
+
+    fn resolve_quiet(ex: &IndexMap<String, Explicit>) -> Result<Options> {
+        resolve(&manifest(), ex, None, &mut |_| {})
+    }
+
+    #[test]
+    fn defaults_and_otherwise() {
+        let v = resolve_quiet(&explicit(&[])).unwrap();
+        assert_eq!(v["level"], OptValue::Int(2));
+        assert_eq!(v["auth"], OptValue::Str("none".into()));
+        assert_eq!(v["features"], OptValue::List(vec!["docker".into()]));
+        let v = resolve_quiet(&explicit(&[("level", "3")])).unwrap();
+        assert_eq!(v["auth"], OptValue::Str("jwt".into()));
+    }
+
+    #[test]
+    fn inapplicable_values_warn_and_are_ignored() {
+        let mut warnings = Vec::new();
+        let v = resolve(&manifest(), &explicit(&[("auth", "jwt")]), None, &mut |w| {
+            warnings.push(w)
+        })
+        .unwrap();
+        assert_eq!(v["auth"], OptValue::Str("none".into()));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("`auth`"));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let err = format!(
+            "{:#}",
+            resolve_quiet(&explicit(&[("level", "9")])).unwrap_err()
+        );
+        assert!(
+            err.contains("unknown value `9`: expected one of 1, 2, 3"),
+            "{err}"
+        );
+        let err = format!(
+            "{:#}",
+            resolve_quiet(&explicit(&[("level", "two")])).unwrap_err()
+        );
+        assert!(err.contains("not a whole number"), "{err}");
+        let err = format!(
+            "{:#}",
+            resolve_quiet(&explicit(&[("colour", "red")])).unwrap_err()
+        );
+        assert!(err.contains("has no option `colour`"), "{err}");
+    }
+
+    #[test]
+    fn list_edits_and_rules() {
+        let mut ex = explicit(&[("level", "1")]);
+        ex.insert(
+            "features".into(),
+            Explicit::ListEdit {
+                add: vec!["cache".into()],
+                remove: vec!["docker".into()],
+            },
+        );
+        let err = resolve_quiet(&ex).unwrap_err().to_string();
+        assert_eq!(err, "level 1 cannot cache");
+        ex.insert("level".into(), Explicit::Value("2".into()));
+        assert_eq!(
+            resolve_quiet(&ex).unwrap()["features"],
+            OptValue::List(vec!["cache".into()])
+        );
+        ex.insert(
+            "features".into(),
+            Explicit::ListEdit {
+                add: vec!["nope".into()],
+                remove: vec![],
+            },
+        );
+        assert!(resolve_quiet(&ex).is_err());
+    }
+
+    struct Fixed;
+    impl Asker for Fixed {
+        fn ask(&self, _: &str, spec: &OptionSpec, _: &OptValue) -> Result<OptValue> {
+            OptValue::parse(spec.kind, "3")
+        }
+    }
+
+    #[test]
+    fn prompts_only_for_options_without_explicit_values() {
+        let v = resolve(&manifest(), &explicit(&[]), Some(&Fixed), &mut |_| {}).unwrap();
+        assert_eq!(v["level"], OptValue::Int(3));
+        let v = resolve(
+            &manifest(),
+            &explicit(&[("level", "1")]),
+            Some(&Fixed),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(v["level"], OptValue::Int(1));
+    }
+}

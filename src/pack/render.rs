@@ -1,0 +1,310 @@
+//! Rendering a pack into a tree of files: minijinja set up for code (strict undefined, no
+//! auto-escaping, trailing newlines kept), path expressions, and the checks that keep every file
+//! inside the project.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, anyhow, bail};
+use indexmap::IndexMap;
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
+
+use super::Pack;
+use super::options::Options;
+use super::resource::Resource;
+use crate::names::ProjectName;
+
+/// The rendered project: relative path (`/`-separated) → file content.
+pub type Tree = BTreeMap<String, Vec<u8>>;
+
+/// The suffix that marks a file to render; it is dropped from the output path.
+const TEMPLATE_SUFFIX: &str = ".jinja";
+
+/// An environment for conditions and messages: the same settings and helpers, no templates.
+pub fn expression_env() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .expect("default delimiters are valid");
+    env.set_syntax(syntax);
+    env.add_filter("snake", |s: &str| crate::names::snake_case(s));
+    env.add_filter("pascal", |s: &str| crate::names::pascal_case(s));
+    env.add_filter("kebab", |s: &str| crate::names::kebab_case(s));
+    env.add_filter("plural", |s: &str| crate::names::plural(s));
+    env.add_function(
+        "resource_model",
+        |spec: &str| -> Result<Value, minijinja::Error> {
+            Resource::parse(spec)
+                .map(|r| Value::from(Serde(r)))
+                .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, e.to_string()))
+        },
+    );
+    env
+}
+
+/// Everything a template can see: project names, the pack, options, vars and computed values.
+pub fn context(pack: &Pack, project: &ProjectName, options: &Options) -> Result<Value> {
+    let manifest = &pack.manifest;
+    let mut map: IndexMap<Value, Value> = IndexMap::new();
+    let set = |map: &mut IndexMap<Value, Value>, k: &str, v: Value| {
+        map.insert(Value::from(k), v);
+    };
+    set(&mut map, "project_name", Value::from(project.name.as_str()));
+    set(
+        &mut map,
+        "package_name",
+        Value::from(project.package.as_str()),
+    );
+    set(
+        &mut map,
+        "project_title",
+        Value::from(project.title.as_str()),
+    );
+    set(&mut map, "fb_version", Value::from(crate::FB_VERSION));
+    let mut pack_info = BTreeMap::new();
+    pack_info.insert("name", manifest.pack.name.clone());
+    pack_info.insert("version", manifest.pack.version.clone());
+    set(&mut map, "pack", Value::from(Serde(pack_info)));
+    for (k, v) in &manifest.vars {
+        set(&mut map, k, Value::from(Serde(v)));
+    }
+    for (k, v) in options {
+        set(&mut map, k, v.to_value());
+    }
+    let env = expression_env();
+    for (name, expr) in &manifest.computed {
+        let value = env
+            .compile_expression(expr)
+            .and_then(|e| e.eval(Value::from(map.clone())))
+            .map_err(|e| anyhow!(describe_error(&e)))
+            .with_context(|| format!("cannot compute `{name}`"))?;
+        set(&mut map, name, value);
+    }
+    Ok(Value::from(map))
+}
+
+/// Renders every template file of `pack` with `ctx`. Fails before anything is written if a path
+/// would leave the project, two files land on the same path, or a template does not render.
+pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
+    let mut env = expression_env();
+    for (name, source) in &pack.partials {
+        env.add_template_owned(name.clone(), source.clone())
+            .map_err(|e| anyhow!(describe_error(&e)))
+            .with_context(|| format!("partial `partials/{name}` does not parse"))?;
+    }
+    let mut tree = Tree::new();
+    let mut origin: BTreeMap<String, &str> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (source_path, bytes) in &pack.templates {
+        match render_one(&env, source_path, bytes, ctx) {
+            Ok(None) => {}
+            Ok(Some((path, content))) => {
+                if let Some(first) = origin.insert(path.clone(), source_path) {
+                    bail!(
+                        "`template/{first}` and `template/{source_path}` both render to `{path}`"
+                    );
+                }
+                tree.insert(path, content);
+            }
+            Err(e) => errors.push(format!("{e:#}")),
+        }
+    }
+    // Report every broken template at once, as a pack author would want.
+    if !errors.is_empty() {
+        bail!(
+            "{} template(s) failed to render:\n{}",
+            errors.len(),
+            errors.join("\n")
+        );
+    }
+    Ok(tree)
+}
+
+fn render_one(
+    env: &Environment<'_>,
+    source_path: &str,
+    bytes: &[u8],
+    ctx: &Value,
+) -> Result<Option<(String, Vec<u8>)>> {
+    let is_template = source_path.ends_with(TEMPLATE_SUFFIX);
+    let raw_path = source_path
+        .strip_suffix(TEMPLATE_SUFFIX)
+        .unwrap_or(source_path);
+    let Some(path) = render_path(env, raw_path, ctx)
+        .with_context(|| format!("in the path `template/{source_path}`"))?
+    else {
+        return Ok(None);
+    };
+    if path == crate::lock::LOCK_FILE {
+        bail!(
+            "`template/{source_path}` would overwrite fb's own `{}`",
+            crate::lock::LOCK_FILE
+        );
+    }
+    if !is_template {
+        return Ok(Some((path, bytes.to_vec())));
+    }
+    let source = std::str::from_utf8(bytes).map_err(|_| {
+        anyhow!(
+            "`template/{source_path}` is not UTF-8 text; drop the `.jinja` suffix to copy it as is"
+        )
+    })?;
+    let text = env
+        .render_named_str(&format!("template/{source_path}"), source, ctx.clone())
+        .map_err(|e| anyhow!(describe_error(&e)))?;
+    Ok(Some((path, text.into_bytes())))
+}
+
+/// Renders each segment of a path; `None` when a segment renders empty (the file is skipped).
+fn render_path(env: &Environment<'_>, raw: &str, ctx: &Value) -> Result<Option<String>> {
+    let mut segments = Vec::new();
+    for segment in raw.split('/') {
+        let rendered = if segment.contains("{{") || segment.contains("{%") {
+            env.render_str(segment, ctx.clone())
+                .map_err(|e| anyhow!(describe_error(&e)))?
+        } else {
+            segment.to_string()
+        };
+        if rendered.is_empty() {
+            return Ok(None);
+        }
+        check_segment(&rendered).with_context(|| format!("`{segment}` renders to `{rendered}`"))?;
+        segments.push(rendered);
+    }
+    Ok(Some(segments.join("/")))
+}
+
+/// Refuses a path segment that could escape the project or mean something else on some system.
+pub fn check_segment(segment: &str) -> Result<()> {
+    if segment == "." || segment == ".." {
+        bail!("a path segment may not be `{segment}`: files must stay inside the project");
+    }
+    if let Some(c) = segment
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '\0' | ':') || c.is_control())
+    {
+        bail!("a path segment may not contain {c:?}: files must stay inside the project");
+    }
+    if segment == ".git" {
+        bail!("a pack may not write into `.git`");
+    }
+    Ok(())
+}
+
+/// A minijinja error in one line, with its template and line when known.
+pub fn describe_error(e: &minijinja::Error) -> String {
+    let what = e
+        .detail()
+        .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+    match (e.name(), e.line()) {
+        (Some(name), Some(line)) if name != "<string>" && name != "<expression>" => {
+            format!("{what} (at {name}:{line})")
+        }
+        _ => what,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(files: &[(&str, &str)]) -> Pack {
+        let mut all: BTreeMap<String, Vec<u8>> =
+            [("pack.toml".to_string(), b"[pack]\nname = \"t\"\nversion = \"1.0.0\"\n[options.n]\ntype = \"int\"\ndefault = 1\n".to_vec())].into();
+        for (p, c) in files {
+            all.insert(format!("template/{p}"), c.as_bytes().to_vec());
+        }
+        Pack::from_files(all).unwrap()
+    }
+
+    fn render_with(files: &[(&str, &str)], n: i64) -> Result<Tree> {
+        let p = pack(files);
+        let mut opts = Options::new();
+        opts.insert("n".into(), super::super::options::OptValue::Int(n));
+        let ctx = context(&p, &ProjectName::parse("demo").unwrap(), &opts)?;
+        render(&p, &ctx)
+    }
+
+    #[test]
+    fn renders_content_paths_and_copies_the_rest() {
+        let tree = render_with(
+            &[
+                ("{{ package_name }}/x.py.jinja", "n = {{ n }}\n"),
+                ("raw.html", "{{ not rendered }}"),
+                ("{% if n > 1 %}big{% endif %}.txt", "only when big"),
+                ("dir{{ '' }}/a.txt", "kept: dir renders non-empty"),
+            ],
+            1,
+        )
+        .unwrap();
+        assert_eq!(tree["demo/x.py"], b"n = 1\n");
+        assert_eq!(tree["raw.html"], b"{{ not rendered }}");
+        assert!(tree.keys().all(|k| !k.contains("big")));
+        assert!(tree.contains_key("dir/a.txt"));
+    }
+
+    #[test]
+    fn keeps_trailing_newlines_and_does_not_escape() {
+        let tree = render_with(&[("a.html.jinja", "<b>{{ '<&>' }}</b>\n\n")], 1).unwrap();
+        assert_eq!(tree["a.html"], b"<b><&></b>\n\n");
+    }
+
+    #[test]
+    fn undefined_variables_are_errors() {
+        let err = format!(
+            "{:#}",
+            render_with(&[("a.jinja", "{{ nope }}")], 1).unwrap_err()
+        );
+        assert!(
+            err.contains("undefined") && err.contains("template/a.jinja"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn paths_may_not_escape() {
+        for name in [
+            "{{ '..' }}/x",
+            "a/{{ '.' ~ '.' }}/x",
+            "{{ '.' }}",
+            "a/{{ '.git' }}/config",
+        ] {
+            let err = format!("{:#}", render_with(&[(name, "x")], 1).unwrap_err());
+            assert!(
+                err.contains("inside the project") || err.contains(".git"),
+                "{name}: {err}"
+            );
+        }
+        for segment in ["a/b", "/etc", "a\\b", "c:"] {
+            assert!(check_segment(segment).is_err(), "{segment}");
+        }
+    }
+
+    #[test]
+    fn collisions_are_errors() {
+        let err = render_with(&[("a.txt", "1"), ("{{ 'a.txt' }}", "2")], 1)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("both render to `a.txt`"), "{err}");
+    }
+
+    #[test]
+    fn rendering_is_deterministic() {
+        let files = [
+            (
+                "b/{{ n }}.txt.jinja",
+                "{% for i in range(n) %}{{ i }}\n{% endfor %}",
+            ),
+            ("a.txt", "x"),
+        ];
+        assert_eq!(
+            render_with(&files, 3).unwrap(),
+            render_with(&files, 3).unwrap()
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! Terminal output in cargo's style: right-aligned status verbs, warnings, quiet and verbose modes.
+//!
+//! Everything fb prints goes through [`Shell`], on stderr, except data a command is asked for
+//! (`fb status`, `fb new --dry-run`), which goes to stdout so it can be piped.
+
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+
+use console::Style;
+
+/// How much to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub struct Shell {
+    verbosity: Verbosity,
+    color: bool,
+}
+
+impl Shell {
+    pub fn new(verbosity: Verbosity, color: ColorChoice) -> Shell {
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            // console honours NO_COLOR, CLICOLOR and whether stderr is a terminal.
+            ColorChoice::Auto => console::colors_enabled_stderr(),
+        };
+        console::set_colors_enabled(color);
+        console::set_colors_enabled_stderr(color);
+        Shell { verbosity, color }
+    }
+
+    pub fn verbosity(&self) -> Verbosity {
+        self.verbosity
+    }
+
+    pub fn is_quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
+    /// True when both stdin and stderr are terminals, so a prompt can be shown and answered.
+    pub fn is_interactive(&self) -> bool {
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    }
+
+    /// A status line: `    Creating demo (level 2, sqlite)`.
+    pub fn status(&self, verb: &str, message: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            self.line(verb, Style::new().green().bold(), message);
+        }
+    }
+
+    /// A status line shown only with `--verbose`.
+    pub fn verbose(&self, verb: &str, message: impl Display) {
+        if self.verbosity >= Verbosity::Verbose {
+            self.line(verb, Style::new().cyan().bold(), message);
+        }
+    }
+
+    /// A status line in yellow, for outcomes that need the user's attention.
+    pub fn status_warn(&self, verb: &str, message: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            self.line(verb, Style::new().yellow().bold(), message);
+        }
+    }
+
+    fn line(&self, verb: &str, style: Style, message: impl Display) {
+        let verb = style.apply_to(format!("{verb:>12}"));
+        let _ = writeln!(std::io::stderr(), "{verb} {message}");
+    }
+
+    pub fn warn(&self, message: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            let label = Style::new().yellow().bold().apply_to("warning");
+            let _ = writeln!(std::io::stderr(), "{label}: {message}");
+        }
+    }
+
+    pub fn note(&self, message: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            let label = Style::new().cyan().bold().apply_to("note");
+            let _ = writeln!(std::io::stderr(), "{label}: {message}");
+        }
+    }
+
+    /// Free text on stderr (next steps, hints), suppressed by `--quiet`.
+    pub fn text(&self, message: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            let _ = writeln!(std::io::stderr(), "{message}");
+        }
+    }
+
+    /// Data the user asked for, on stdout; printed even with `--quiet`.
+    pub fn out(&self, message: impl Display) {
+        let _ = writeln!(std::io::stdout(), "{message}");
+    }
+
+    /// Style for emphasis within a message (paths, commands), honouring the colour choice.
+    pub fn bold(&self, text: impl Display) -> String {
+        if self.color {
+            Style::new().bold().apply_to(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn paint(&self, text: impl Display, style: Style) -> String {
+        if self.color {
+            style.apply_to(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Prints an error and its causes, cargo style.
+    pub fn error(&self, err: &anyhow::Error) {
+        let label = Style::new().red().bold().apply_to("error");
+        let mut stderr = std::io::stderr();
+        let _ = writeln!(stderr, "{label}: {err}");
+        let causes: Vec<String> = err.chain().skip(1).map(|c| c.to_string()).collect();
+        if !causes.is_empty() {
+            let _ = writeln!(stderr, "\nCaused by:");
+            for cause in causes {
+                for (i, line) in cause.lines().enumerate() {
+                    let lead = if i == 0 { "  " } else { "    " };
+                    let _ = writeln!(stderr, "{lead}{line}");
+                }
+            }
+        }
+    }
+}
