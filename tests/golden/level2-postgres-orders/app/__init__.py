@@ -1,0 +1,1 @@
+"""Orders: a FastAPI CRUD API for orders."""

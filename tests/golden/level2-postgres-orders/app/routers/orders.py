@@ -1,0 +1,57 @@
+"""The /orders endpoints."""
+
+from fastapi import APIRouter, HTTPException
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.crud import order as order_crud
+from app.dependencies import PaginationDep, SessionDep
+from app.models.order import Order
+from app.schemas.order import OrderCreate, OrderRead, OrderUpdate
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+NOT_FOUND = "Order not found"
+ALREADY_EXISTS = "Order with this code already exists"
+
+
+def get_or_404(db: Session, order_id: int) -> Order:
+    order = order_crud.get(db, order_id)
+    if order is None:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return order
+
+
+@router.get("/")
+def list_orders(db: SessionDep, pagination: PaginationDep) -> list[OrderRead]:
+    items = order_crud.get_many(db, offset=pagination.offset, limit=pagination.limit)
+    return [OrderRead.model_validate(item) for item in items]
+
+
+@router.post("/", status_code=201)
+def create_order(data: OrderCreate, db: SessionDep) -> OrderRead:
+    try:
+        order = order_crud.create(db, data)
+    except IntegrityError:
+        raise HTTPException(status_code=409, detail=ALREADY_EXISTS) from None
+    return OrderRead.model_validate(order)
+
+
+@router.get("/{order_id}")
+def read_order(order_id: int, db: SessionDep) -> OrderRead:
+    return OrderRead.model_validate(get_or_404(db, order_id))
+
+
+@router.patch("/{order_id}")
+def update_order(order_id: int, data: OrderUpdate, db: SessionDep) -> OrderRead:
+    order = get_or_404(db, order_id)
+    try:
+        order = order_crud.update(db, order, data)
+    except IntegrityError:
+        raise HTTPException(status_code=409, detail=ALREADY_EXISTS) from None
+    return OrderRead.model_validate(order)
+
+
+@router.delete("/{order_id}", status_code=204)
+def delete_order(order_id: int, db: SessionDep) -> None:
+    order_crud.delete(db, get_or_404(db, order_id))

@@ -1,0 +1,61 @@
+"""Request and response bodies for orders."""
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, FiniteFloat, field_validator
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """Keep datetimes in UTC; a naive value (SQLite drops the offset) is taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
+ShortStr = Annotated[str, Field(min_length=1, max_length=200)]  # String(200) column
+LongStr = Annotated[str, Field(min_length=1, max_length=10_000)]  # Text column
+
+
+class OrderCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: ShortStr
+    total: FiniteFloat
+    paid: bool
+    note: LongStr | None = None
+    due: dt.date | None = None
+
+
+class OrderUpdate(BaseModel):
+    """Every field may be omitted: only the fields sent are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: ShortStr | None = None
+    total: FiniteFloat | None = None
+    paid: bool | None = None
+    note: LongStr | None = None
+    due: dt.date | None = None
+
+    @field_validator("code", "total", "paid")
+    @classmethod
+    def reject_null(cls, value: object) -> object:
+        """These columns are NOT NULL: omit the field to keep its value, null is refused."""
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+
+class OrderRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    total: float
+    paid: bool
+    note: str | None
+    due: dt.date | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime

@@ -1,0 +1,1 @@
+"""My Tasks: a FastAPI CRUD API for tasks."""

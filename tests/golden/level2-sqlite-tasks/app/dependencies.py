@@ -1,0 +1,21 @@
+"""Dependencies shared by the routers."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from app.database import get_db
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+class Pagination(BaseModel):
+    """The `offset` and `limit` query parameters of list endpoints."""
+
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+PaginationDep = Annotated[Pagination, Query()]

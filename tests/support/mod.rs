@@ -1,0 +1,92 @@
+//! Helpers shared by the CLI tests: running fb hermetically and comparing directory trees.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// `fb` with a clean environment: no colour, no backtraces, stdin not a terminal.
+pub fn fb(cwd: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("fb").unwrap();
+    cmd.current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("CLICOLOR_FORCE")
+        .write_stdin("");
+    cmd
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file under `root` (relative path → bytes).
+pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            walk(root, &path, out);
+        } else {
+            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            out.insert(rel, std::fs::read(&path).unwrap());
+        }
+    }
+}
+
+/// Compares `actual` with the golden tree `tests/golden/<name>`; `SNAPSHOTS=overwrite` rewrites it.
+pub fn assert_golden_tree(name: &str, actual: &Path) {
+    let golden = repo_root().join("tests/golden").join(name);
+    let actual_tree = read_tree(actual);
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
+        let _ = std::fs::remove_dir_all(&golden);
+        for (path, bytes) in &actual_tree {
+            let dest = golden.join(path);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::write(dest, bytes).unwrap();
+        }
+        return;
+    }
+    assert!(golden.is_dir(), "no golden tree at {}: run with SNAPSHOTS=overwrite to create it", golden.display());
+    let expected_tree = read_tree(&golden);
+    let expected_paths: Vec<&String> = expected_tree.keys().collect();
+    let actual_paths: Vec<&String> = actual_tree.keys().collect();
+    assert_eq!(actual_paths, expected_paths, "the files of `{name}` differ from tests/golden/{name} (SNAPSHOTS=overwrite to accept)");
+    for (path, expected) in &expected_tree {
+        let actual = &actual_tree[path];
+        if actual != expected {
+            let diff = similar::TextDiff::from_lines(
+                std::str::from_utf8(expected).unwrap_or("<binary>"),
+                std::str::from_utf8(actual).unwrap_or("<binary>"),
+            )
+            .unified_diff()
+            .header("golden", "actual")
+            .to_string();
+            panic!("`{path}` of `{name}` differs from its golden copy (SNAPSHOTS=overwrite to accept):\n{diff}");
+        }
+    }
+}
+
+/// Writes a pack directory from (path, content) pairs.
+pub fn write_pack(root: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        let dest = root.join(path);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::write(dest, content).unwrap();
+    }
+}
+
+/// Entries of a directory (names), to check nothing was left behind.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
