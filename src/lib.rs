@@ -7,6 +7,7 @@ pub mod apply;
 pub mod cli;
 pub mod hash;
 pub mod lock;
+pub mod merge;
 pub mod names;
 pub mod ops;
 pub mod pack;

@@ -1,5 +1,6 @@
 //! The command line: global flags, one module per command (`Args` + `run`), one dispatch match.
 
+mod merge_file;
 mod new;
 mod status;
 
@@ -30,6 +31,7 @@ pub struct Cli {
 enum Command {
     New(Box<new::Args>),
     Status(status::Args),
+    MergeFile(merge_file::Args),
 }
 
 /// How a command that ran to the end went.
@@ -38,6 +40,8 @@ pub enum Outcome {
     Done,
     /// Done, but the user has to act (conflicts left): exit status 1.
     NeedsUser,
+    /// A command with its own exit statuses (`merge-file` mirrors git's).
+    Code(u8),
 }
 
 /// Parses the command line, runs the command and maps the result to fb's exit status:
@@ -54,10 +58,12 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::New(args) => new::run(*args, &shell),
         Command::Status(args) => status::run(args, &shell),
+        Command::MergeFile(args) => merge_file::run(args, &shell),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::NeedsUser) => ExitCode::from(1),
+        Ok(Outcome::Code(code)) => ExitCode::from(code),
         Err(err) => {
             shell.error(&err);
             ExitCode::from(2)

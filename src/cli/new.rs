@@ -91,6 +91,9 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         }
     }
     if let Some(spec) = resource {
+        // Checked here too, so a typo gets a message about the flag rather than about the pack.
+        crate::pack::resource::Resource::parse(&spec)
+            .map_err(|e| anyhow!("invalid --resource: {e}"))?;
         explicit.insert("domain".into(), Explicit::Value("custom".into()));
         explicit.insert("resource".into(), Explicit::Value(spec));
     }

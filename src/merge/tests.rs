@@ -1,0 +1,147 @@
+//! Unit tests of the merge: the cases that shape its rules. The corpus in `tests/merge_cases/`
+//! measures quality on realistic files.
+
+use super::*;
+
+fn merge(base: &str, ours: &str, theirs: &str) -> Outcome {
+    merge_bytes(
+        base.as_bytes(),
+        ours.as_bytes(),
+        theirs.as_bytes(),
+        &Labels::default(),
+    )
+}
+
+fn clean(base: &str, ours: &str, theirs: &str) -> String {
+    match merge(base, ours, theirs) {
+        Outcome::Clean(text) => String::from_utf8(text).unwrap(),
+        other => panic!("expected a clean merge, got {other:?}"),
+    }
+}
+
+fn conflicted(base: &str, ours: &str, theirs: &str) -> String {
+    match merge(base, ours, theirs) {
+        Outcome::Conflicted { text, .. } => String::from_utf8(text).unwrap(),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+#[test]
+fn trivial_merges() {
+    assert_eq!(clean("a\n", "a\n", "b\n"), "b\n");
+    assert_eq!(clean("a\n", "b\n", "a\n"), "b\n");
+    assert_eq!(clean("a\n", "b\n", "b\n"), "b\n");
+}
+
+#[test]
+fn separate_changes_merge() {
+    assert_eq!(
+        clean("a\nb\nc\nd\ne\n", "A\nb\nc\nd\ne\n", "a\nb\nc\nd\nE\n"),
+        "A\nb\nc\nd\nE\n"
+    );
+}
+
+#[test]
+fn adjacent_changes_merge() {
+    assert_eq!(clean("a\nb\nc\n", "a\nB\nc\n", "a\nb\nC\n"), "a\nB\nC\n");
+}
+
+#[test]
+fn same_change_applies_once() {
+    assert_eq!(clean("a\nb\n", "a\nx\nb\n", "a\nx\nb\n"), "a\nx\nb\n");
+    assert_eq!(
+        clean("a\nb\nc\n", "a\nx\nc\nz\n", "a\nx\nc\n"),
+        "a\nx\nc\nz\n"
+    );
+}
+
+#[test]
+fn a_change_contained_in_the_other_wins() {
+    // Both add an import; ours adds a second one beside it.
+    assert_eq!(
+        clean(
+            "import a\n\nbody\n",
+            "import a\nimport b\nimport c\n\nbody\n",
+            "import a\nimport b\n\nbody\n"
+        ),
+        "import a\nimport b\nimport c\n\nbody\n"
+    );
+}
+
+#[test]
+fn true_conflicts_are_flagged() {
+    let text = conflicted("a\nb\nc\n", "a\nX\nc\n", "a\nY\nc\n");
+    assert_eq!(
+        text,
+        "a\n<<<<<<< yours\nX\n||||||| base\nb\n=======\nY\n>>>>>>> theirs\nc\n"
+    );
+}
+
+#[test]
+fn delete_against_modify_conflicts() {
+    conflicted("a\nb\nc\n", "a\nc\n", "a\nB\nc\n");
+    conflicted("a\nb\nc\n", "a\nB\nc\n", "a\nc\n");
+}
+
+#[test]
+fn different_insertions_at_one_point_conflict() {
+    conflicted("a\n", "a\nx\n", "a\ny\n");
+}
+
+#[test]
+fn both_deleting_overlapping_lines_is_clean() {
+    assert_eq!(clean("a\nb\nc\nd\n", "a\nd\n", "a\nb\n"), "a\n");
+}
+
+#[test]
+fn crlf_files_stay_crlf() {
+    assert_eq!(
+        clean("a\nb\nc\n", "a\r\nb\r\nc\r\nmine\r\n", "A\nb\nc\n"),
+        "A\r\nb\r\nc\r\nmine\r\n"
+    );
+    // Only line endings differ: the user's style wins, the template's change applies.
+    assert_eq!(clean("a\nb\n", "a\r\nb\r\n", "a\nB\n"), "a\r\nB\r\n");
+}
+
+#[test]
+fn bom_and_missing_final_newline_are_kept() {
+    assert_eq!(clean("a\nb\n", "\u{feff}a\nb", "A\nb\n"), "\u{feff}A\nb");
+    // git's known breakage: theirs drops the final LF on a line ours appended after.
+    assert_eq!(clean("a\nb\n", "a\nb\nc\n", "A\nb"), "A\nb\nc\n");
+}
+
+#[test]
+fn markers_outgrow_marker_like_lines() {
+    let text = conflicted(
+        "Title\n=======\nx\n",
+        "Title\n=======\nours\n",
+        "Title\n=======\ntheirs\n",
+    );
+    assert!(
+        text.contains("\n<<<<<<<< yours\n") && text.contains("\n========\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn conflicts_in_crlf_files_use_crlf_markers() {
+    let text = conflicted("a\r\nb\r\n", "a\r\nX\r\n", "a\r\nY\r\n");
+    assert!(
+        text.contains(
+            "<<<<<<< yours\r\nX\r\n||||||| base\r\nb\r\n=======\r\nY\r\n>>>>>>> theirs\r\n"
+        ),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn binary_is_never_line_merged() {
+    assert_eq!(
+        merge_bytes(b"a\0", b"b\0", b"c\0", &Labels::default()),
+        Outcome::Binary
+    );
+    assert_eq!(
+        merge_bytes(b"a\0", b"a\0", b"c\0", &Labels::default()),
+        Outcome::Clean(b"c\0".to_vec())
+    );
+}
