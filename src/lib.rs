@@ -11,6 +11,7 @@ pub mod merge;
 pub mod names;
 pub mod ops;
 pub mod pack;
+pub mod plan;
 pub mod project;
 pub mod source;
 pub mod ui;

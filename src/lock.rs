@@ -19,6 +19,8 @@ pub const LOCK_VERSION: i64 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lock {
+    /// The project name the pack was rendered with (`my-shop`), so a re-render reproduces it.
+    pub project: String,
     pub pack: LockedPack,
     pub options: IndexMap<String, OptValue>,
     /// Path → `sha256:` of the file as the pack rendered it.
@@ -53,6 +55,10 @@ impl Lock {
         doc.decor_mut()
             .set_prefix("# Written by fb. Do not edit by hand.\n");
         doc.insert("version", value(LOCK_VERSION));
+
+        let mut project = Table::new();
+        project.insert("name", value(&self.project));
+        doc.insert("project", Item::Table(project));
 
         let mut pack = Table::new();
         pack.insert("name", value(&self.pack.name));
@@ -98,7 +104,7 @@ impl Lock {
             )));
         }
         for key in doc.as_table().iter().map(|(k, _)| k) {
-            if !["version", "pack", "options", "files"].contains(&key) {
+            if !["version", "project", "pack", "options", "files"].contains(&key) {
                 return Err(malformed(format!("unknown key `{key}`")));
             }
         }
@@ -107,6 +113,11 @@ impl Lock {
                 .and_then(Item::as_table)
                 .ok_or_else(|| malformed(format!("it has no `[{name}]` table")))
         };
+        let project = table("project")?
+            .get("name")
+            .and_then(Item::as_str)
+            .ok_or_else(|| malformed("`project.name` is missing or not a string".into()))?
+            .to_string();
         let pack = table("pack")?;
         let pack_str = |key: &str| -> Result<String, LockError> {
             pack.get(key)
@@ -141,6 +152,7 @@ impl Lock {
             files.insert(path.to_string(), hash.to_string());
         }
         Ok(Lock {
+            project,
             pack: locked,
             options,
             files,
@@ -195,6 +207,7 @@ mod tests {
     fn sample() -> Lock {
         let h = crate::hash::sha256_tagged(b"x");
         Lock {
+            project: "demo".into(),
             pack: LockedPack {
                 name: "fastapi".into(),
                 source: "builtin".into(),
@@ -222,7 +235,7 @@ mod tests {
         let text = sample().to_toml();
         let h = crate::hash::sha256_tagged(b"x");
         let expected = format!(
-            "# Written by fb. Do not edit by hand.\nversion = 1\n\n[pack]\nname = \"fastapi\"\nsource = \"builtin\"\nversion = \"0.1.0\"\nchecksum = \"{h}\"\n\n[options]\nlevel = 2\ndb = \"sqlite\"\nfeatures = []\n\n[files]\n\"README.md\" = \"{h}\"\n\"app/main.py\" = \"{h}\"\n"
+            "# Written by fb. Do not edit by hand.\nversion = 1\n\n[project]\nname = \"demo\"\n\n[pack]\nname = \"fastapi\"\nsource = \"builtin\"\nversion = \"0.1.0\"\nchecksum = \"{h}\"\n\n[options]\nlevel = 2\ndb = \"sqlite\"\nfeatures = []\n\n[files]\n\"README.md\" = \"{h}\"\n\"app/main.py\" = \"{h}\"\n"
         );
         assert_eq!(text, expected);
     }

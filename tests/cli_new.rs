@@ -9,16 +9,34 @@ use support::{assert_golden_tree, entries, fb, read_tree, write_pack};
 #[test]
 fn help_lists_commands_and_options() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = fb(tmp.path()).arg("--help").assert().success().get_output().stdout.clone();
+    let out = fb(tmp.path())
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     snapbox::assert_data_eq!(out, snapbox::file!["snapshots/help.txt"]);
-    let out = fb(tmp.path()).args(["new", "--help"]).assert().success().get_output().stdout.clone();
+    let out = fb(tmp.path())
+        .args(["new", "--help"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     snapbox::assert_data_eq!(out, snapbox::file!["snapshots/new-help.txt"]);
 }
 
 #[test]
 fn new_without_a_terminal_takes_defaults_and_prints_next_steps() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = fb(tmp.path()).args(["new", "demo"]).assert().success().get_output().stderr.clone();
+    let out = fb(tmp.path())
+        .args(["new", "demo"])
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
     snapbox::assert_data_eq!(out, snapbox::file!["snapshots/new-default.txt"]);
     let lock = std::fs::read_to_string(tmp.path().join("demo/fastapi-builder.lock")).unwrap();
     assert!(lock.starts_with("# Written by fb. Do not edit by hand.\nversion = 1\n"));
@@ -28,14 +46,22 @@ fn new_without_a_terminal_takes_defaults_and_prints_next_steps() {
 #[test]
 fn golden_level_1() {
     let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path()).args(["new", "hello", "--level", "1", "--yes"]).assert().success();
+    fb(tmp.path())
+        .args(["new", "hello", "--level", "1", "--yes"])
+        .assert()
+        .success();
     assert_golden_tree("level1", &tmp.path().join("hello"));
 }
 
 #[test]
 fn golden_level_2_sqlite_tasks() {
     let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path()).args(["new", "my-tasks", "--level", "2", "--db", "sqlite", "--domain", "tasks"]).assert().success();
+    fb(tmp.path())
+        .args([
+            "new", "my-tasks", "--level", "2", "--db", "sqlite", "--domain", "tasks",
+        ])
+        .assert()
+        .success();
     assert_golden_tree("level2-sqlite-tasks", &tmp.path().join("my-tasks"));
 }
 
@@ -43,7 +69,14 @@ fn golden_level_2_sqlite_tasks() {
 fn golden_level_2_postgres_custom_resource() {
     let tmp = tempfile::tempdir().unwrap();
     fb(tmp.path())
-        .args(["new", "orders", "--db", "postgres", "--resource", "Order code:str:unique total:float paid:bool note:text? due:date?"])
+        .args([
+            "new",
+            "orders",
+            "--db",
+            "postgres",
+            "--resource",
+            "Order code:str:unique total:float paid:bool note:text? due:date?",
+        ])
         .assert()
         .success();
     assert_golden_tree("level2-postgres-orders", &tmp.path().join("orders"));
@@ -56,12 +89,20 @@ fn two_renders_are_byte_identical() {
         vec!["--level", "1"],
         vec!["--db", "postgres", "--domain", "shop"],
         vec!["--domain", "blog"],
-        vec!["--resource", "Item name:str:unique at:datetime? n:int"],
+        vec!["--resource", "Gadget name:str:unique at:datetime? n:int"],
     ] {
         for dir in ["a", "b"] {
-            fb(tmp.path()).args(["new", "same", "--path", dir]).args(&args).assert().success();
+            fb(tmp.path())
+                .args(["new", "same", "--path", dir])
+                .args(&args)
+                .assert()
+                .success();
         }
-        assert_eq!(read_tree(&tmp.path().join("a")), read_tree(&tmp.path().join("b")), "{args:?}");
+        assert_eq!(
+            read_tree(&tmp.path().join("a")),
+            read_tree(&tmp.path().join("b")),
+            "{args:?}"
+        );
         std::fs::remove_dir_all(tmp.path().join("a")).unwrap();
         std::fs::remove_dir_all(tmp.path().join("b")).unwrap();
     }
@@ -70,8 +111,12 @@ fn two_renders_are_byte_identical() {
 #[test]
 fn names_become_python_packages() {
     let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path()).args(["new", "nested/my-shop", "--domain", "shop"]).assert().success();
-    let pyproject = std::fs::read_to_string(tmp.path().join("nested/my-shop/pyproject.toml")).unwrap();
+    fb(tmp.path())
+        .args(["new", "nested/my-shop", "--domain", "shop"])
+        .assert()
+        .success();
+    let pyproject =
+        std::fs::read_to_string(tmp.path().join("nested/my-shop/pyproject.toml")).unwrap();
     assert!(pyproject.contains("name = \"my-shop\""), "{pyproject}");
 }
 
@@ -90,7 +135,12 @@ fn dry_run_lists_files_and_writes_nothing() {
 #[test]
 fn quiet_prints_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path()).args(["-q", "new", "demo"]).assert().success().stdout("").stderr("");
+    fb(tmp.path())
+        .args(["-q", "new", "demo"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
 }
 
 #[test]
@@ -104,30 +154,88 @@ fn an_empty_target_directory_is_used() {
 /// Runs `fb new` expecting exit status 2 with `message`, and checks nothing was written.
 fn refused(args: &[&str], message: &str) {
     let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path()).args(args).assert().code(2).stderr(contains(message));
-    assert!(entries(tmp.path()).is_empty(), "{args:?} left files behind: {:?}", entries(tmp.path()));
+    fb(tmp.path())
+        .args(args)
+        .assert()
+        .code(2)
+        .stderr(contains(message));
+    assert!(
+        entries(tmp.path()).is_empty(),
+        "{args:?} left files behind: {:?}",
+        entries(tmp.path())
+    );
 }
 
 #[test]
 fn bad_input_is_refused_with_exit_2() {
-    refused(&["new", "1st"], "invalid project name `1st`: it must start with a letter");
-    refused(&["new", "fastapi"], "clashes with a package the project uses");
-    refused(&["new", "demo", "--db", "mysql"], "unknown value `mysql`: expected one of sqlite, postgres, mongodb");
-    refused(&["new", "demo", "--level", "9"], "unknown value `9`: expected one of 1, 2, 3, 4, 5");
-    refused(&["new", "demo", "--level", "two"], "`two` is not a whole number");
-    refused(&["new", "demo", "--level", "3", "--auth", "none"], "level 3 needs authentication");
+    refused(
+        &["new", "1st"],
+        "invalid project name `1st`: it must start with a letter",
+    );
+    refused(
+        &["new", "fastapi"],
+        "clashes with a package the project uses",
+    );
+    refused(
+        &["new", "demo", "--db", "mysql"],
+        "unknown value `mysql`: expected one of sqlite, postgres, mongodb",
+    );
+    refused(
+        &["new", "demo", "--level", "9"],
+        "unknown value `9`: expected one of 1, 2, 3, 4, 5",
+    );
+    refused(
+        &["new", "demo", "--level", "two"],
+        "`two` is not a whole number",
+    );
+    refused(
+        &["new", "demo", "--level", "3", "--auth", "none"],
+        "level 3 needs authentication",
+    );
     refused(&["new", "demo", "--level", "3"], "not available yet");
-    refused(&["new", "demo", "--db", "mongodb"], "MongoDB is not supported yet");
-    refused(&["new", "demo", "--resource", "Order total:money"], "unknown type `money` for field `total`");
+    refused(
+        &["new", "demo", "--db", "mongodb"],
+        "MongoDB is not supported yet",
+    );
+    refused(
+        &["new", "demo", "--resource", "Order total:money"],
+        "unknown type `money` for field `total`",
+    );
     refused(&["new", "demo", "--resource", "Order"], "has no fields");
     refused(&["new", "demo", "--with", "nope"], "unknown value `nope`");
-    refused(&["new", "demo", "--set", "colour=red"], "has no option `colour`");
-    refused(&["new", "demo", "--set", "colour"], "needs the form KEY=VALUE");
-    refused(&["new", "demo", "--pack", "no-such-pack"], "no pack named `no-such-pack`");
-    refused(&["new", "demo", "--pack", "https://example.com/pack.git"], "not supported yet");
+    refused(
+        &["new", "demo", "--set", "colour=red"],
+        "has no option `colour`",
+    );
+    refused(
+        &["new", "demo", "--set", "colour"],
+        "needs the form KEY=VALUE",
+    );
+    refused(
+        &["new", "demo", "--pack", "no-such-pack"],
+        "no pack named `no-such-pack`",
+    );
+    refused(
+        &["new", "demo", "--pack", "https://example.com/pack.git"],
+        "not supported yet",
+    );
     refused(&["new", "demo", "--pack", "fastapi@9.9.9"], "not 9.9.9");
-    refused(&["new", "demo", "--domain", "blog", "--resource", "A b:int"], "cannot be used with");
-    refused(&["new", "demo", "--level", "3", "--db", "nope"], "unknown value `nope`");
+    refused(
+        &["new", "demo", "--domain", "blog", "--resource", "Ab b:int"],
+        "--resource goes with the custom domain",
+    );
+    refused(
+        &["new", "demo", "--domain", "custom"],
+        "the custom domain needs a resource",
+    );
+    refused(
+        &["new", "demo", "--resource", "Item name:str"],
+        "invalid --resource: invalid resource name `Item`",
+    );
+    refused(
+        &["new", "demo", "--level", "3", "--db", "nope"],
+        "unknown value `nope`",
+    );
 }
 
 #[test]
@@ -137,7 +245,9 @@ fn inapplicable_options_warn() {
         .args(["new", "hello", "--level", "1", "--db", "postgres"])
         .assert()
         .success()
-        .stderr(contains("warning: option `db` (`postgres`) does not apply to this project and is ignored"));
+        .stderr(contains(
+            "warning: option `db` (`postgres`) does not apply to this project and is ignored",
+        ));
 }
 
 #[test]
@@ -145,7 +255,11 @@ fn a_non_empty_target_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("demo")).unwrap();
     std::fs::write(tmp.path().join("demo/keep.txt"), "mine").unwrap();
-    fb(tmp.path()).args(["new", "demo"]).assert().code(2).stderr(contains("already exists and is not empty"));
+    fb(tmp.path())
+        .args(["new", "demo"])
+        .assert()
+        .code(2)
+        .stderr(contains("already exists and is not empty"));
     assert_eq!(entries(&tmp.path().join("demo")), ["keep.txt"]);
     assert_eq!(entries(tmp.path()), ["demo"]);
 }
@@ -159,21 +273,86 @@ fn hostile(files: &[(&str, &str)], message: &str) {
     write_pack(&pack, files);
     let work = tmp.path().join("work");
     std::fs::create_dir(&work).unwrap();
-    fb(&work).args(["new", "victim", "--pack"]).arg(&pack).assert().code(2).stderr(contains(message));
-    assert!(entries(&work).is_empty(), "left behind: {:?}", entries(&work));
-    assert_eq!(entries(tmp.path()), ["pack", "work"], "wrote outside the project");
+    fb(&work)
+        .args(["new", "victim", "--pack"])
+        .arg(&pack)
+        .assert()
+        .code(2)
+        .stderr(contains(message));
+    assert!(
+        entries(&work).is_empty(),
+        "left behind: {:?}",
+        entries(&work)
+    );
+    assert_eq!(
+        entries(tmp.path()),
+        ["pack", "work"],
+        "wrote outside the project"
+    );
 }
 
 #[test]
 fn hostile_packs_are_refused_before_anything_is_written() {
-    hostile(&[("pack.toml", MANIFEST), ("template/{{ '..' }}/escape.txt", "x")], "inside the project");
-    hostile(&[("pack.toml", MANIFEST), ("template/a/{{ '.' ~ '.' }}/{{ '.' ~ '.' }}/escape.txt", "x")], "inside the project");
-    hostile(&[("pack.toml", MANIFEST), ("template/{{ '.git' }}/hooks/pre-commit", "x")], "may not write into `.git`");
-    hostile(&[("pack.toml", MANIFEST), ("template/ok.txt", "x"), ("template/{{ 'ok.txt' }}", "y")], "both render to `ok.txt`");
-    hostile(&[("pack.toml", MANIFEST), ("template/fastapi-builder.lock", "x")], "would overwrite fb's own");
-    hostile(&[("pack.toml", MANIFEST), ("template/a.py.jinja", "{{ missing }}")], "undefined");
-    hostile(&[("pack.toml", &MANIFEST.replace("version = \"1.0.0\"", "version = \"1.0.0\"\nfb = \">=99\"")), ("template/a", "")], "needs fb >=99");
-    hostile(&[("pack.toml", &format!("{MANIFEST}unknown = 1\n")), ("template/a", "")], "unknown field `unknown`");
+    hostile(
+        &[
+            ("pack.toml", MANIFEST),
+            ("template/{{ '..' }}/escape.txt", "x"),
+        ],
+        "inside the project",
+    );
+    hostile(
+        &[
+            ("pack.toml", MANIFEST),
+            ("template/a/{{ '.' ~ '.' }}/{{ '.' ~ '.' }}/escape.txt", "x"),
+        ],
+        "inside the project",
+    );
+    hostile(
+        &[
+            ("pack.toml", MANIFEST),
+            ("template/{{ '.git' }}/hooks/pre-commit", "x"),
+        ],
+        "may not write into `.git`",
+    );
+    hostile(
+        &[
+            ("pack.toml", MANIFEST),
+            ("template/ok.txt", "x"),
+            ("template/{{ 'ok.txt' }}", "y"),
+        ],
+        "both render to `ok.txt`",
+    );
+    hostile(
+        &[
+            ("pack.toml", MANIFEST),
+            ("template/fastapi-builder.lock", "x"),
+        ],
+        "would overwrite fb's own",
+    );
+    hostile(
+        &[
+            ("pack.toml", MANIFEST),
+            ("template/a.py.jinja", "{{ missing }}"),
+        ],
+        "undefined",
+    );
+    hostile(
+        &[
+            (
+                "pack.toml",
+                &MANIFEST.replace("version = \"1.0.0\"", "version = \"1.0.0\"\nfb = \">=99\""),
+            ),
+            ("template/a", ""),
+        ],
+        "needs fb >=99",
+    );
+    hostile(
+        &[
+            ("pack.toml", &format!("{MANIFEST}unknown = 1\n")),
+            ("template/a", ""),
+        ],
+        "unknown field `unknown`",
+    );
     hostile(&[("pack.toml", MANIFEST)], "no files under `template/`");
 }
 
@@ -187,25 +366,66 @@ fn symlinks_that_escape_the_pack_are_refused() {
     std::os::unix::fs::symlink(tmp.path().join("secret"), pack.join("template/leak.txt")).unwrap();
     let work = tmp.path().join("work");
     std::fs::create_dir(&work).unwrap();
-    fb(&work).args(["new", "victim", "--pack"]).arg(&pack).assert().code(2).stderr(contains("points outside the pack"));
+    fb(&work)
+        .args(["new", "victim", "--pack"])
+        .arg(&pack)
+        .assert()
+        .code(2)
+        .stderr(contains("points outside the pack"));
     assert!(entries(&work).is_empty());
     // A link that stays inside the pack is followed.
     std::fs::remove_file(pack.join("template/leak.txt")).unwrap();
-    std::os::unix::fs::symlink(pack.join("template/ok.txt"), pack.join("template/alias.txt")).unwrap();
-    fb(&work).args(["new", "fine", "--pack"]).arg(&pack).assert().success();
-    assert_eq!(std::fs::read_to_string(work.join("fine/alias.txt")).unwrap(), "x");
+    std::os::unix::fs::symlink(
+        pack.join("template/ok.txt"),
+        pack.join("template/alias.txt"),
+    )
+    .unwrap();
+    fb(&work)
+        .args(["new", "fine", "--pack"])
+        .arg(&pack)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(work.join("fine/alias.txt")).unwrap(),
+        "x"
+    );
 }
 
 #[test]
 fn a_local_pack_renders_binary_files_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let pack = tmp.path().join("pack");
-    write_pack(&pack, &[("pack.toml", MANIFEST), ("template/{{ name }}.txt.jinja", "hello {{ project_name }}\n")]);
+    write_pack(
+        &pack,
+        &[
+            ("pack.toml", MANIFEST),
+            (
+                "template/{{ name }}.txt.jinja",
+                "hello {{ project_name }}\n",
+            ),
+        ],
+    );
     let binary: Vec<u8> = (0u8..=255).chain([0, 0xff, 0xfe]).collect();
     std::fs::write(pack.join("template/logo.png"), &binary).unwrap();
-    fb(tmp.path()).args(["new", "demo", "--set", "name=greeting", "--pack"]).arg(&pack).assert().success();
-    assert_eq!(std::fs::read(tmp.path().join("demo/logo.png")).unwrap(), binary);
-    assert_eq!(std::fs::read_to_string(tmp.path().join("demo/greeting.txt")).unwrap(), "hello demo\n");
+    fb(tmp.path())
+        .args(["new", "demo", "--set", "name=greeting", "--pack"])
+        .arg(&pack)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(tmp.path().join("demo/logo.png")).unwrap(),
+        binary
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("demo/greeting.txt")).unwrap(),
+        "hello demo\n"
+    );
     let lock = std::fs::read_to_string(tmp.path().join("demo/fastapi-builder.lock")).unwrap();
-    assert!(lock.contains(&format!("source = \"path+{}\"", pack.canonicalize().unwrap().display())), "{lock}");
+    assert!(
+        lock.contains(&format!(
+            "source = \"path+{}\"",
+            pack.canonicalize().unwrap().display()
+        )),
+        "{lock}"
+    );
 }

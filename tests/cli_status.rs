@@ -15,11 +15,11 @@ fn new_project(dir: &std::path::Path) -> std::path::PathBuf {
 fn a_fresh_project_is_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path());
-    fb(&project)
-        .arg("status")
-        .assert()
-        .success()
-        .stdout(contains("pack    fastapi 0.1.0 (builtin)").and(contains("options level=2 db=sqlite")).and(contains("no changes since the last render")));
+    fb(&project).arg("status").assert().success().stdout(
+        contains("pack    fastapi 0.1.0 (builtin)")
+            .and(contains("options level=2 db=sqlite"))
+            .and(contains("no changes since the last render")),
+    );
 }
 
 #[test]
@@ -37,11 +37,20 @@ fn reports_an_edit_a_deletion_and_an_added_file_from_a_subdirectory() {
     std::fs::create_dir_all(project.join(".venv/lib")).unwrap();
     std::fs::write(project.join(".venv/lib/site.py"), "").unwrap();
     std::fs::write(project.join("app.db"), "").unwrap();
-    let out = fb(&project.join("app")).arg("status").assert().success().get_output().stdout.clone();
+    let out = fb(&project.join("app"))
+        .arg("status")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let out = String::from_utf8(out).unwrap();
     let after = out.split_once("\n\n").unwrap().1;
     assert!(after.contains("modified (1):\n  app/main.py\n"), "{out}");
-    assert!(after.contains("deleted (") && after.contains("  .env.example\n"), "{out}");
+    assert!(
+        after.contains("deleted (") && after.contains("  .env.example\n"),
+        "{out}"
+    );
     assert!(after.contains("added (1):\n  app/extra.py\n"), "{out}");
     assert!(!out.contains(".venv") && !out.contains("app.db"), "{out}");
 }
@@ -66,7 +75,11 @@ fn conflict_markers_are_reported_with_exit_1() {
 #[test]
 fn outside_a_project_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path()).arg("status").assert().code(2).stderr(contains("could not find `fastapi-builder.lock`"));
+    fb(tmp.path())
+        .arg("status")
+        .assert()
+        .code(2)
+        .stderr(contains("could not find `fastapi-builder.lock`"));
 }
 
 #[test]
@@ -75,9 +88,17 @@ fn a_malformed_lock_is_an_error() {
     let project = new_project(tmp.path());
     let lock = project.join("fastapi-builder.lock");
     std::fs::write(&lock, "version = 1\n[pack\n").unwrap();
-    fb(&project).arg("status").assert().code(2).stderr(contains("`fastapi-builder.lock` is malformed"));
+    fb(&project)
+        .arg("status")
+        .assert()
+        .code(2)
+        .stderr(contains("`fastapi-builder.lock` is malformed"));
     std::fs::write(&lock, "version = 1\n").unwrap();
-    fb(&project).arg("status").assert().code(2).stderr(contains("it has no `[pack]` table"));
+    fb(&project)
+        .arg("status")
+        .assert()
+        .code(2)
+        .stderr(contains("it has no `[project]` table"));
 }
 
 #[test]
@@ -85,7 +106,13 @@ fn a_lock_from_a_newer_fb_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path());
     let lock = project.join("fastapi-builder.lock");
-    let text = std::fs::read_to_string(&lock).unwrap().replacen("version = 1", "version = 2", 1);
+    let text = std::fs::read_to_string(&lock)
+        .unwrap()
+        .replacen("version = 1", "version = 2", 1);
     std::fs::write(&lock, text).unwrap();
-    fb(&project).arg("status").assert().code(2).stderr(contains("written by a newer fb (lock format 2").and(contains("upgrade fb")));
+    fb(&project)
+        .arg("status")
+        .assert()
+        .code(2)
+        .stderr(contains("written by a newer fb (lock format 2").and(contains("upgrade fb")));
 }

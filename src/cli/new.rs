@@ -31,8 +31,8 @@ pub struct Args {
     /// Authentication: jwt, oauth2, apikey or none [default: jwt from level 3]
     #[arg(long, value_name = "AUTH")]
     auth: Option<String>,
-    /// Main resource preset: tasks, blog or shop [default: tasks]
-    #[arg(long, value_name = "DOMAIN", conflicts_with = "resource")]
+    /// Main resource preset: tasks, blog or shop (custom with --resource) [default: tasks]
+    #[arg(long, value_name = "DOMAIN")]
     domain: Option<String>,
     /// A custom main resource: "Name field:type ..." (types: str text int float bool date datetime;
     /// `?` makes a field optional, `:unique` makes it unique)
@@ -94,7 +94,16 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         // Checked here too, so a typo gets a message about the flag rather than about the pack.
         crate::pack::resource::Resource::parse(&spec)
             .map_err(|e| anyhow!("invalid --resource: {e}"))?;
-        explicit.insert("domain".into(), Explicit::Value("custom".into()));
+        // `--resource` implies the custom domain.
+        match explicit.get("domain") {
+            None => {
+                explicit.insert("domain".into(), Explicit::Value("custom".into()));
+            }
+            Some(Explicit::Value(d)) if d == "custom" => {}
+            Some(_) => bail!(
+                "--resource goes with the custom domain: leave out --domain, or pass --domain custom"
+            ),
+        }
         explicit.insert("resource".into(), Explicit::Value(spec));
     }
     let add: Vec<String> = with.iter().flat_map(|w| split_list(w)).collect();

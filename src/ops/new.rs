@@ -76,6 +76,7 @@ pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
     })?;
 
     let lock = Lock {
+        project: project.name.clone(),
         pack: LockedPack {
             name: pack.name().to_string(),
             source: opts.pack.source.lock_string(),

@@ -41,7 +41,12 @@ pub fn expression_env() -> Environment<'static> {
         |spec: &str| -> Result<Value, minijinja::Error> {
             Resource::parse(spec)
                 .map(|r| Value::from(Serde(r)))
-                .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, e.to_string()))
+                .map_err(|e| {
+                    minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("invalid resource \"{spec}\": {e}"),
+                    )
+                })
         },
     );
     env

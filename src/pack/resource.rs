@@ -9,8 +9,75 @@ use crate::names::{self, is_snake_identifier};
 /// Field types a resource spec may use.
 pub const FIELD_TYPES: &[&str] = &["str", "text", "int", "float", "bool", "date", "datetime"];
 
-/// Names the templates add to every resource, or that the libraries reserve.
-const RESERVED_FIELDS: &[&str] = &["id", "created_at", "updated_at", "metadata", "registry"];
+/// Field names the templates add to every resource, or that the libraries reserve (SQLAlchemy's
+/// declarative attributes, Pydantic's `BaseModel` methods, names the generated modules import).
+const RESERVED_FIELDS: &[&str] = &[
+    "id",
+    "created_at",
+    "updated_at",
+    "metadata",
+    "registry",
+    "dt",
+    "construct",
+    "copy",
+    "dict",
+    "from_orm",
+    "json",
+    "parse_file",
+    "parse_obj",
+    "parse_raw",
+    "register",
+    "schema",
+    "schema_json",
+    "update_forward_refs",
+    "validate",
+];
+
+/// Class names the generated modules already use (SQLAlchemy, FastAPI and typing names).
+const RESERVED_CLASSES: &[&str] = &[
+    "Base",
+    "Mapped",
+    "Boolean",
+    "Date",
+    "DateTime",
+    "Float",
+    "Integer",
+    "String",
+    "Text",
+    "Session",
+    "Sequence",
+    "APIRouter",
+    "HTTPException",
+    "IntegrityError",
+    "User",
+    "Health",
+    "Settings",
+];
+
+/// Snake names that would shadow variables of the generated code.
+const RESERVED_SNAKES: &[&str] = &[
+    "db",
+    "data",
+    "item",
+    "items",
+    "field",
+    "value",
+    "statement",
+    "offset",
+    "limit",
+    "pagination",
+    "user",
+    "health",
+    "settings",
+    "config",
+    "database",
+    "dependencies",
+    "main",
+];
+
+/// Longest names that still give code within the line length the generated projects check.
+const MAX_RESOURCE_NAME: usize = 30;
+const MAX_FIELD_NAME: usize = 40;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Resource {
@@ -69,12 +136,18 @@ impl Resource {
             );
         }
         let snake = names::snake_case(raw_name);
-        if names::PYTHON_KEYWORDS.contains(&snake.as_str())
-            || ["user", "health"].contains(&snake.as_str())
-        {
-            bail!("invalid resource name `{raw_name}`: the name is reserved; pick another");
-        }
         let name = names::pascal_case(&snake);
+        if names::PYTHON_KEYWORDS.contains(&snake.as_str())
+            || RESERVED_SNAKES.contains(&snake.as_str())
+            || RESERVED_CLASSES.contains(&name.as_str())
+        {
+            bail!(
+                "invalid resource name `{raw_name}`: the generated code already uses that name; pick another"
+            );
+        }
+        if name.len() > MAX_RESOURCE_NAME {
+            bail!("resource name `{raw_name}` is longer than {MAX_RESOURCE_NAME} characters");
+        }
         let mut fields: Vec<Field> = Vec::new();
         for word in words {
             let field = parse_field(word)?;
@@ -131,6 +204,9 @@ fn parse_field(word: &str) -> Result<Field> {
     };
     if !is_snake_identifier(name) {
         bail!("invalid field name `{name}`: use snake_case letters and digits (like `due_date`)");
+    }
+    if name.len() > MAX_FIELD_NAME {
+        bail!("field name `{name}` is longer than {MAX_FIELD_NAME} characters");
     }
     if RESERVED_FIELDS.contains(&name) || name.starts_with("model_") {
         bail!("field name `{name}` is reserved: the generated code adds or uses it; pick another");
@@ -220,7 +296,15 @@ mod tests {
             ("Order a:int:primary", "unknown modifier"),
             ("Order a:bool:unique", "cannot be unique"),
             ("9lives a:int", "invalid resource name"),
-            ("class a:int", "reserved"),
+            ("class a:int", "already uses"),
+            ("Session a:int", "already uses"),
+            ("Item a:int", "already uses"),
+            ("Order dt:date", "reserved"),
+            ("Order validate:bool", "reserved"),
+            (
+                "AVeryLongResourceNameThatGoesOnAndOn a:int",
+                "longer than 30",
+            ),
         ] {
             let err = Resource::parse(spec).unwrap_err().to_string();
             assert!(err.contains(expected), "{spec:?}: {err}");

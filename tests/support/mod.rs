@@ -35,7 +35,11 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         if path.is_dir() {
             walk(root, &path, out);
         } else {
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, std::fs::read(&path).unwrap());
         }
     }
@@ -54,11 +58,18 @@ pub fn assert_golden_tree(name: &str, actual: &Path) {
         }
         return;
     }
-    assert!(golden.is_dir(), "no golden tree at {}: run with SNAPSHOTS=overwrite to create it", golden.display());
+    assert!(
+        golden.is_dir(),
+        "no golden tree at {}: run with SNAPSHOTS=overwrite to create it",
+        golden.display()
+    );
     let expected_tree = read_tree(&golden);
     let expected_paths: Vec<&String> = expected_tree.keys().collect();
     let actual_paths: Vec<&String> = actual_tree.keys().collect();
-    assert_eq!(actual_paths, expected_paths, "the files of `{name}` differ from tests/golden/{name} (SNAPSHOTS=overwrite to accept)");
+    assert_eq!(
+        actual_paths, expected_paths,
+        "the files of `{name}` differ from tests/golden/{name} (SNAPSHOTS=overwrite to accept)"
+    );
     for (path, expected) in &expected_tree {
         let actual = &actual_tree[path];
         if actual != expected {
@@ -69,7 +80,9 @@ pub fn assert_golden_tree(name: &str, actual: &Path) {
             .unified_diff()
             .header("golden", "actual")
             .to_string();
-            panic!("`{path}` of `{name}` differs from its golden copy (SNAPSHOTS=overwrite to accept):\n{diff}");
+            panic!(
+                "`{path}` of `{name}` differs from its golden copy (SNAPSHOTS=overwrite to accept):\n{diff}"
+            );
         }
     }
 }
@@ -85,8 +98,10 @@ pub fn write_pack(root: &Path, files: &[(&str, &str)]) {
 
 /// Entries of a directory (names), to check nothing was left behind.
 pub fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }

@@ -1,4 +1,4 @@
-"""Tests of the /orders endpoints: the CRUD cycle and the error cases."""
+"""Tests of the /orders endpoints."""
 
 import json
 from typing import Any
@@ -7,6 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 URL = "/orders/"
+NOT_FOUND = {"detail": "Order not found"}
+ALREADY_EXISTS = "Order with this code already exists"
 
 
 def item_url(item_id: int | str) -> str:
@@ -75,11 +77,12 @@ def test_get_200(client: TestClient) -> None:
 def test_get_missing_404(client: TestClient) -> None:
     response = client.get(item_url(999_999))
     assert response.status_code == 404
-    assert response.json() == {"detail": "Order not found"}
+    assert response.json() == NOT_FOUND
 
 
-def test_bad_id_422(client: TestClient) -> None:
-    response = client.get(item_url("not-a-number"))
+@pytest.mark.parametrize("item_id", ["not-a-number", 0, 2**31])
+def test_bad_id_422(client: TestClient, item_id: int | str) -> None:
+    response = client.get(item_url(item_id))
     assert response.status_code == 422
 
 
@@ -99,7 +102,7 @@ def test_update_partial_200(client: TestClient) -> None:
 def test_update_missing_404(client: TestClient) -> None:
     response = client.patch(item_url(999_999), json=make_payload(1))
     assert response.status_code == 404
-    assert response.json() == {"detail": "Order not found"}
+    assert response.json() == NOT_FOUND
 
 
 def test_update_null_422(client: TestClient) -> None:
@@ -127,14 +130,14 @@ def test_delete_204_then_404(client: TestClient) -> None:
 def test_delete_missing_404(client: TestClient) -> None:
     response = client.delete(item_url(999_999))
     assert response.status_code == 404
-    assert response.json() == {"detail": "Order not found"}
+    assert response.json() == NOT_FOUND
 
 
 def test_duplicate_409(client: TestClient) -> None:
     create(client)
     response = client.post(URL, json=make_payload())
     assert response.status_code == 409
-    assert response.json() == {"detail": "Order with this code already exists"}
+    assert response.json() == {"detail": ALREADY_EXISTS}
 
 
 def test_update_duplicate_409(client: TestClient) -> None:
@@ -144,7 +147,7 @@ def test_update_duplicate_409(client: TestClient) -> None:
     taken = {field: make_payload(0)[field]}
     response = client.patch(item_url(second["id"]), json=taken)
     assert response.status_code == 409
-    assert response.json() == {"detail": "Order with this code already exists"}
+    assert response.json() == {"detail": ALREADY_EXISTS}
 
 
 @pytest.mark.parametrize(
@@ -154,6 +157,7 @@ def test_update_duplicate_409(client: TestClient) -> None:
         pytest.param(payload_with(code=None), id="null"),
         pytest.param(payload_with(code=""), id="empty"),
         pytest.param(payload_with(code="x" * 201), id="too_long"),
+        pytest.param(payload_with(code="a\x00b"), id="nul_character"),
         pytest.param(payload_with(code=123), id="wrong_type"),
         pytest.param(payload_with(id=999), id="extra_field"),
     ],

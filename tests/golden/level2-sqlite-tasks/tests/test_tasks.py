@@ -1,4 +1,4 @@
-"""Tests of the /tasks endpoints: the CRUD cycle and the error cases."""
+"""Tests of the /tasks endpoints."""
 
 import json
 from typing import Any
@@ -7,6 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 URL = "/tasks/"
+NOT_FOUND = {"detail": "Task not found"}
+ALREADY_EXISTS = "Task with this title already exists"
 
 
 def item_url(item_id: int | str) -> str:
@@ -74,11 +76,12 @@ def test_get_200(client: TestClient) -> None:
 def test_get_missing_404(client: TestClient) -> None:
     response = client.get(item_url(999_999))
     assert response.status_code == 404
-    assert response.json() == {"detail": "Task not found"}
+    assert response.json() == NOT_FOUND
 
 
-def test_bad_id_422(client: TestClient) -> None:
-    response = client.get(item_url("not-a-number"))
+@pytest.mark.parametrize("item_id", ["not-a-number", 0, 2**31])
+def test_bad_id_422(client: TestClient, item_id: int | str) -> None:
+    response = client.get(item_url(item_id))
     assert response.status_code == 422
 
 
@@ -98,7 +101,7 @@ def test_update_partial_200(client: TestClient) -> None:
 def test_update_missing_404(client: TestClient) -> None:
     response = client.patch(item_url(999_999), json=make_payload(1))
     assert response.status_code == 404
-    assert response.json() == {"detail": "Task not found"}
+    assert response.json() == NOT_FOUND
 
 
 def test_update_null_422(client: TestClient) -> None:
@@ -126,14 +129,14 @@ def test_delete_204_then_404(client: TestClient) -> None:
 def test_delete_missing_404(client: TestClient) -> None:
     response = client.delete(item_url(999_999))
     assert response.status_code == 404
-    assert response.json() == {"detail": "Task not found"}
+    assert response.json() == NOT_FOUND
 
 
 def test_duplicate_409(client: TestClient) -> None:
     create(client)
     response = client.post(URL, json=make_payload())
     assert response.status_code == 409
-    assert response.json() == {"detail": "Task with this title already exists"}
+    assert response.json() == {"detail": ALREADY_EXISTS}
 
 
 def test_update_duplicate_409(client: TestClient) -> None:
@@ -143,7 +146,7 @@ def test_update_duplicate_409(client: TestClient) -> None:
     taken = {field: make_payload(0)[field]}
     response = client.patch(item_url(second["id"]), json=taken)
     assert response.status_code == 409
-    assert response.json() == {"detail": "Task with this title already exists"}
+    assert response.json() == {"detail": ALREADY_EXISTS}
 
 
 @pytest.mark.parametrize(

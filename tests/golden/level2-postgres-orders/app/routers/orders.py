@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.crud import order as order_crud
-from app.dependencies import PaginationDep, SessionDep
+from app.dependencies import IdPath, PaginationDep, SessionDep
 from app.models.order import Order
 from app.schemas.order import OrderCreate, OrderRead, OrderUpdate
 
@@ -38,12 +38,12 @@ def create_order(data: OrderCreate, db: SessionDep) -> OrderRead:
 
 
 @router.get("/{order_id}")
-def read_order(order_id: int, db: SessionDep) -> OrderRead:
+def read_order(order_id: IdPath, db: SessionDep) -> OrderRead:
     return OrderRead.model_validate(get_or_404(db, order_id))
 
 
 @router.patch("/{order_id}")
-def update_order(order_id: int, data: OrderUpdate, db: SessionDep) -> OrderRead:
+def update_order(order_id: IdPath, data: OrderUpdate, db: SessionDep) -> OrderRead:
     order = get_or_404(db, order_id)
     try:
         order = order_crud.update(db, order, data)
@@ -53,5 +53,5 @@ def update_order(order_id: int, data: OrderUpdate, db: SessionDep) -> OrderRead:
 
 
 @router.delete("/{order_id}", status_code=204)
-def delete_order(order_id: int, db: SessionDep) -> None:
+def delete_order(order_id: IdPath, db: SessionDep) -> None:
     order_crud.delete(db, get_or_404(db, order_id))

@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.crud import task as task_crud
-from app.dependencies import PaginationDep, SessionDep
+from app.dependencies import IdPath, PaginationDep, SessionDep
 from app.models.task import Task
 from app.schemas.task import TaskCreate, TaskRead, TaskUpdate
 
@@ -38,12 +38,12 @@ def create_task(data: TaskCreate, db: SessionDep) -> TaskRead:
 
 
 @router.get("/{task_id}")
-def read_task(task_id: int, db: SessionDep) -> TaskRead:
+def read_task(task_id: IdPath, db: SessionDep) -> TaskRead:
     return TaskRead.model_validate(get_or_404(db, task_id))
 
 
 @router.patch("/{task_id}")
-def update_task(task_id: int, data: TaskUpdate, db: SessionDep) -> TaskRead:
+def update_task(task_id: IdPath, data: TaskUpdate, db: SessionDep) -> TaskRead:
     task = get_or_404(db, task_id)
     try:
         task = task_crud.update(db, task, data)
@@ -53,5 +53,5 @@ def update_task(task_id: int, data: TaskUpdate, db: SessionDep) -> TaskRead:
 
 
 @router.delete("/{task_id}", status_code=204)
-def delete_task(task_id: int, db: SessionDep) -> None:
+def delete_task(task_id: IdPath, db: SessionDep) -> None:
     task_crud.delete(db, get_or_404(db, task_id))

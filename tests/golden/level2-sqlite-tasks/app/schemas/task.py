@@ -10,12 +10,17 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     """Keep datetimes in UTC; a naive value (SQLite drops the offset) is taken as UTC."""
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00:00-05:00
+        raise ValueError("datetime out of range") from None
 
 
 UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
-ShortStr = Annotated[str, Field(min_length=1, max_length=200)]  # String(200) column
-LongStr = Annotated[str, Field(min_length=1, max_length=10_000)]  # Text column
+
+# Bounds that match the columns: String(200), Text.
+ShortStr = Annotated[str, Field(min_length=1, max_length=200)]
+LongStr = Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
 class TaskCreate(BaseModel):
