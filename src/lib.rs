@@ -15,6 +15,7 @@ pub mod plan;
 pub mod project;
 pub mod source;
 pub mod ui;
+pub mod vcs;
 
 /// The version of fb itself, compared against a pack's `fb = ">=…"` requirement.
 pub const FB_VERSION: &str = env!("CARGO_PKG_VERSION");

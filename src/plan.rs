@@ -79,6 +79,8 @@ pub struct FileChange {
     pub conflicts: usize,
     /// For a move: the path the file comes from.
     pub from: Option<String>,
+    /// For a binary conflict: the template's version, written beside the user's as `FILE.fb-new`.
+    pub fb_new: Option<Vec<u8>>,
 }
 
 impl FileChange {
@@ -170,6 +172,7 @@ pub fn build(
             new,
             conflicts,
             from: None,
+            fb_new: None,
         };
         let disk = read(path)?;
         match (base.get(path), theirs.get(path)) {
@@ -242,6 +245,7 @@ fn merged(
         merge::Outcome::Conflicted { text, conflicts } => (Kind::Conflict, text, conflicts),
         merge::Outcome::Binary => (Kind::BinaryConflict, ours.clone(), 1),
     };
+    let fb_new = (kind == Kind::BinaryConflict).then(|| theirs.to_vec());
     FileChange {
         path: path.to_string(),
         kind,
@@ -249,6 +253,7 @@ fn merged(
         new: Some(new),
         conflicts,
         from: None,
+        fb_new,
     }
 }
 
@@ -272,6 +277,7 @@ fn moved(
             new: new_disk,
             conflicts: 0,
             from: Some(m.from.clone()),
+            fb_new: None,
         }]);
     };
     if new_disk.is_some() {
@@ -290,6 +296,7 @@ fn moved(
             new: Some(theirs.to_vec()),
             conflicts: 0,
             from: Some(m.from.clone()),
+            fb_new: None,
         }
     } else {
         let mut c = merged(&m.to, base, ours.clone(), theirs, labels);
@@ -303,6 +310,7 @@ fn moved(
     if to.kind == Kind::BinaryConflict {
         // Keep the user's binary at its old path; the template's goes to the new path.
         to.new = Some(theirs.to_vec());
+        to.fb_new = None;
         return Ok(vec![to]);
     }
     let mut out = vec![to.clone()];
@@ -314,6 +322,7 @@ fn moved(
             new: None,
             conflicts: 0,
             from: None,
+            fb_new: None,
         });
     }
     Ok(out)

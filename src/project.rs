@@ -84,7 +84,7 @@ pub fn project_files(root: &Path) -> Result<Vec<String>> {
         .require_git(false)
         .git_global(false)
         .parents(false)
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != crate::apply::TRANSACTION_DIR)
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     for entry in walker {

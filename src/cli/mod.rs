@@ -1,8 +1,12 @@
 //! The command line: global flags, one module per command (`Args` + `run`), one dispatch match.
 
+mod add;
+mod diff;
 mod merge_file;
 mod new;
+mod report;
 mod status;
+mod upgrade;
 
 use std::process::ExitCode;
 
@@ -31,6 +35,9 @@ pub struct Cli {
 enum Command {
     New(Box<new::Args>),
     Status(status::Args),
+    Upgrade(upgrade::Args),
+    Add(add::Args),
+    Diff(diff::Args),
     MergeFile(merge_file::Args),
 }
 
@@ -58,6 +65,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::New(args) => new::run(*args, &shell),
         Command::Status(args) => status::run(args, &shell),
+        Command::Upgrade(args) => upgrade::run(args, &shell),
+        Command::Add(args) => add::run(args, &shell),
+        Command::Diff(args) => diff::run(args, &shell),
         Command::MergeFile(args) => merge_file::run(args, &shell),
     };
     match result {
@@ -69,4 +79,21 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Parses `--set KEY=VALUE` flags.
+fn parse_sets(
+    sets: &[String],
+) -> anyhow::Result<indexmap::IndexMap<String, crate::pack::options::Explicit>> {
+    let mut out = indexmap::IndexMap::new();
+    for pair in sets {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("`--set {pair}` needs the form KEY=VALUE"))?;
+        out.insert(
+            key.trim().to_string(),
+            crate::pack::options::Explicit::Value(value.to_string()),
+        );
+    }
+    Ok(out)
 }

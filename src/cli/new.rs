@@ -114,12 +114,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     if !add.is_empty() || !remove.is_empty() {
         explicit.insert("features".into(), Explicit::ListEdit { add, remove });
     }
-    for pair in set {
-        let (key, value) = pair
-            .split_once('=')
-            .ok_or_else(|| anyhow!("`--set {pair}` needs the form KEY=VALUE"))?;
-        explicit.insert(key.trim().to_string(), Explicit::Value(value.to_string()));
-    }
+    explicit.extend(super::parse_sets(&set)?);
 
     let prompter = Prompter;
     let interactive = !yes && shell.is_interactive();
@@ -188,7 +183,7 @@ fn report(outcome: &NewOutcome, dry_run: bool, shell: &Shell) {
 }
 
 /// Terminal prompts for options the user did not give.
-struct Prompter;
+pub(super) struct Prompter;
 
 impl Asker for Prompter {
     fn ask(&self, _name: &str, spec: &OptionSpec, default: &OptValue) -> Result<OptValue> {

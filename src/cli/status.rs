@@ -16,7 +16,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
-    let report = crate::ops::status::run(&args.path)?;
+    let report = crate::ops::status::run(&args.path, shell)?;
     let lock = &report.lock;
     shell.out(format!(
         "project {} ({})",

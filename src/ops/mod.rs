@@ -1,5 +1,9 @@
 //! One module per command: logic on a plain options struct, no clap and no printing of its own
 //! beyond status through the [`Shell`](crate::ui::Shell).
 
+pub mod add;
+pub mod change;
+pub mod diff;
 pub mod new;
 pub mod status;
+pub mod upgrade;

@@ -13,8 +13,9 @@ pub struct StatusReport {
     pub changes: Changes,
 }
 
-pub fn run(start: &Path) -> Result<StatusReport> {
+pub fn run(start: &Path, shell: &crate::ui::Shell) -> Result<StatusReport> {
     let root = project::find_root(start)?;
+    super::change::recover(&root, shell)?;
     let lock = Lock::read(&root.join(LOCK_FILE))?;
     let changes = project::changes(&root, &lock)?;
     Ok(StatusReport {

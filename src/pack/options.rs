@@ -218,6 +218,9 @@ pub enum Explicit {
         add: Vec<String>,
         remove: Vec<String>,
     },
+    /// A value carried over from the lockfile: kept where the option applies, dropped quietly
+    /// where it no longer does.
+    Carried(OptValue),
 }
 
 /// Asks the user for an option's value (a terminal prompt); implemented by the UI.
@@ -255,7 +258,7 @@ pub fn resolve(
         };
         let given = explicit.get(name);
         let value = if !applies {
-            if let Some(given) = given {
+            if let Some(given) = given.filter(|g| !matches!(g, Explicit::Carried(_))) {
                 warn(format!(
                     "option `{name}` ({}) does not apply to this project and is ignored",
                     describe(given)
@@ -265,6 +268,13 @@ pub fn resolve(
         } else if let Some(given) = given {
             let value = match given {
                 Explicit::Value(raw) => OptValue::parse(spec.kind, raw),
+                Explicit::Carried(value)
+                    if std::mem::discriminant(value)
+                        == std::mem::discriminant(&spec.default_value()) =>
+                {
+                    Ok(value.clone())
+                }
+                Explicit::Carried(value) => Err(anyhow!("`{value}` is not a {}", spec.kind)),
                 Explicit::ListEdit { add, remove } => match spec.default_value() {
                     OptValue::List(mut items) => {
                         for item in add {
@@ -296,6 +306,25 @@ pub fn resolve(
     Ok(values)
 }
 
+/// The options whose `when` holds for `values`: the ones the user chose, rather than the
+/// `otherwise` value of an option that did not apply.
+pub fn applicable(manifest: &super::Manifest, values: &Options) -> Result<Vec<String>> {
+    let env = super::render::expression_env();
+    let ctx = context_of(manifest, values);
+    let mut out = Vec::new();
+    for (name, spec) in &manifest.options {
+        let applies = match &spec.when {
+            None => true,
+            Some(expr) => eval_condition(&env, expr, &ctx)
+                .with_context(|| format!("cannot evaluate `when` of option `{name}`"))?,
+        };
+        if applies {
+            out.push(name.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// Refuses option sets the pack's `[[rules]]` forbid, with the rule's own message.
 pub fn check_rules(manifest: &super::Manifest, values: &Options) -> Result<()> {
     let env = super::render::expression_env();
@@ -316,6 +345,7 @@ pub fn check_rules(manifest: &super::Manifest, values: &Options) -> Result<()> {
 fn describe(given: &Explicit) -> String {
     match given {
         Explicit::Value(v) => format!("`{v}`"),
+        Explicit::Carried(v) => format!("`{v}`"),
         Explicit::ListEdit { add, remove } => {
             let mut parts = Vec::new();
             if !add.is_empty() {

@@ -1,0 +1,85 @@
+//! `fb diff`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::Outcome;
+use crate::ops::diff::{DiffOptions, DiffTarget};
+use crate::pack::options::split_list;
+use crate::ui::Shell;
+
+/// Show your edits since the render, or what an upgrade or a feature would change; writes nothing
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Your own edits against the recorded render (the default)
+    #[arg(long, conflicts_with_all = ["to_level", "with"])]
+    local: bool,
+    /// What `fb upgrade --to-level N` would change, after merging
+    #[arg(long, value_name = "N", conflicts_with = "with")]
+    to_level: Option<i64>,
+    /// What `fb add F,...` would change, after merging
+    #[arg(long = "with", value_name = "F,...")]
+    with: Option<String>,
+    /// Exit with status 1 when there are differences
+    #[arg(long)]
+    exit_code: bool,
+    /// Only list the files and how each is affected
+    #[arg(long)]
+    stat: bool,
+    /// The project directory (default: the one around the current directory)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    path: PathBuf,
+}
+
+pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
+    let Args {
+        local: _,
+        to_level,
+        with,
+        exit_code,
+        stat,
+        path,
+    } = args;
+    let target = match (to_level, with) {
+        (Some(level), _) => DiffTarget::ToLevel(level),
+        (None, Some(with)) => DiffTarget::With(split_list(&with)),
+        (None, None) => DiffTarget::Local,
+    };
+    let outcome = crate::ops::diff::run(
+        DiffOptions {
+            start: path,
+            target,
+        },
+        shell,
+    )?;
+    for change in &outcome.changes {
+        let extra = if change.conflicts > 0 {
+            format!(" ({} conflict(s))", change.conflicts)
+        } else {
+            String::new()
+        };
+        shell.out(format!(
+            "{:>15}  {}{extra}",
+            change.kind.label(),
+            change.path
+        ));
+    }
+    if !stat {
+        if !outcome.changes.is_empty() {
+            shell.out("");
+        }
+        super::report::diffs(shell, &outcome.changes);
+    }
+    if outcome.changes.is_empty() {
+        shell.note(format!(
+            "no differences between {} and {}",
+            outcome.labels.0, outcome.labels.1
+        ));
+    }
+    Ok(if exit_code && !outcome.changes.is_empty() {
+        Outcome::NeedsUser
+    } else {
+        Outcome::Done
+    })
+}

@@ -1,0 +1,104 @@
+//! Printing plans and diffs, shared by the commands that change projects.
+
+use console::Style;
+
+use super::Outcome;
+use crate::plan::{FileChange, Kind, Plan};
+use crate::ui::Shell;
+
+/// One status line per changed file, then the conflicts; returns the command's outcome.
+pub fn plan(shell: &Shell, plan: &Plan, dry_run: bool) -> Outcome {
+    for change in plan.visible() {
+        let (verb, warn) = verb(change.kind, dry_run);
+        let what = match &change.from {
+            Some(from) => format!("{} (from {from})", change.path),
+            None => change.path.clone(),
+        };
+        if warn {
+            shell.status_warn(verb, what);
+        } else {
+            shell.status(verb, what);
+        }
+    }
+    let conflicted = plan.conflicted();
+    if conflicted.is_empty() {
+        return Outcome::Done;
+    }
+    let mut lines = vec![format!(
+        "{} file(s) {} conflicts to resolve:",
+        conflicted.len(),
+        if dry_run { "would have" } else { "have" }
+    )];
+    for c in &conflicted {
+        match c.kind {
+            Kind::BinaryConflict => lines.push(format!(
+                "  {} (binary: yours kept, the template's is in {}.fb-new)",
+                c.path, c.path
+            )),
+            _ => lines.push(format!("  {} ({} conflict(s))", c.path, c.conflicts)),
+        }
+    }
+    shell.warn(lines.join("\n"));
+    Outcome::NeedsUser
+}
+
+fn verb(kind: Kind, dry_run: bool) -> (&'static str, bool) {
+    let (done, would) = match kind {
+        Kind::Unchanged => ("Unchanged", "Unchanged"),
+        Kind::Update => ("Updated", "Update"),
+        Kind::Merged => ("Merged", "Merge"),
+        Kind::Conflict => ("Conflict", "Conflict"),
+        Kind::Added => ("Added", "Add"),
+        Kind::Removed => ("Removed", "Remove"),
+        Kind::KeptDeleted => ("Kept deleted", "Keep deleted"),
+        Kind::KeptModified => ("Kept", "Keep"),
+        Kind::BinaryConflict => ("Conflict", "Conflict"),
+        Kind::Moved => ("Moved", "Move"),
+    };
+    (
+        if dry_run { would } else { done },
+        kind.needs_user() || kind == Kind::KeptModified,
+    )
+}
+
+/// A unified diff of each change, coloured on a terminal.
+pub fn diffs(shell: &Shell, changes: &[FileChange]) {
+    for change in changes {
+        let old = change.old.as_deref().unwrap_or_default();
+        let new = change.new.as_deref().unwrap_or_default();
+        if old == new {
+            continue;
+        }
+        let a = if change.old.is_some() {
+            format!("a/{}", change.from.as_deref().unwrap_or(&change.path))
+        } else {
+            "/dev/null".into()
+        };
+        let b = if change.new.is_some() {
+            format!("b/{}", change.path)
+        } else {
+            "/dev/null".into()
+        };
+        let (Ok(old), Ok(new)) = (std::str::from_utf8(old), std::str::from_utf8(new)) else {
+            shell.out(format!("Binary files {a} and {b} differ"));
+            continue;
+        };
+        let text = similar::TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&a, &b)
+            .to_string();
+        for line in text.lines() {
+            let style = match line.as_bytes().first() {
+                Some(b'+') if !line.starts_with("+++") => Some(Style::new().green()),
+                Some(b'-') if !line.starts_with("---") => Some(Style::new().red()),
+                Some(b'@') => Some(Style::new().cyan()),
+                _ => None,
+            };
+            match style {
+                Some(style) => shell.out(shell.paint(line, style)),
+                None => shell.out(shell.bold(line)),
+            }
+        }
+    }
+}

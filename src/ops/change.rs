@@ -1,0 +1,267 @@
+//! What `upgrade`, `add`, `update` and `diff` share: re-render the project as it was recorded
+//! (the merge base), render it with new options (theirs), plan the three-way merge into the files
+//! on disk (ours), and apply that plan as one transaction with the lock written last.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use indexmap::IndexMap;
+
+use crate::apply::{self, Op, Recovery};
+use crate::lock::{LOCK_FILE, Lock};
+use crate::merge::Labels;
+use crate::names::ProjectName;
+use crate::pack::Pack;
+use crate::pack::options::{self, Asker, Explicit, Options};
+use crate::pack::render::{self, Tree};
+use crate::plan::{self, Move, Plan};
+use crate::source::PackSource;
+use crate::ui::Shell;
+
+/// A project, recovered if needed, with its lock and its pack verified against the lock.
+pub struct Project {
+    pub root: PathBuf,
+    pub lock: Lock,
+    pub pack: Pack,
+    pub name: ProjectName,
+}
+
+impl Project {
+    /// Finds the project around `start`, completes or discards an interrupted transaction (and
+    /// says which), reads the lock and loads the pack it names.
+    pub fn open(start: &Path, shell: &Shell) -> Result<Project> {
+        let root = crate::project::find_root(start)?;
+        recover(&root, shell)?;
+        let lock = Lock::read(&root.join(LOCK_FILE))?;
+        let source = PackSource::from_lock_string(&lock.pack.source)?;
+        let pack = source.load().with_context(|| {
+            format!(
+                "cannot load pack `{}` recorded in the lockfile",
+                lock.pack.name
+            )
+        })?;
+        if pack.name() != lock.pack.name || pack.version() != lock.pack.version {
+            bail!(
+                "the project was made with pack `{}` {}, but `{}` now provides `{}` {}: that version is not available to this fb",
+                lock.pack.name,
+                lock.pack.version,
+                lock.pack.source,
+                pack.name(),
+                pack.version()
+            );
+        }
+        if pack.checksum != lock.pack.checksum {
+            bail!(
+                "pack `{}` {} from `{}` has changed since it made this project (its checksum is {}, the lockfile records {}): restore that pack version, or regenerate the project",
+                lock.pack.name,
+                lock.pack.version,
+                lock.pack.source,
+                pack.checksum,
+                lock.pack.checksum
+            );
+        }
+        let name =
+            ProjectName::parse(&lock.project).context("the lockfile's project name is invalid")?;
+        Ok(Project {
+            root,
+            lock,
+            pack,
+            name,
+        })
+    }
+
+    /// The recorded options, re-checked against the pack.
+    pub fn options(&self) -> Options {
+        self.lock.options.clone()
+    }
+
+    /// Renders the pack with `options`.
+    pub fn render(&self, options: &Options) -> Result<(Tree, minijinja::Value)> {
+        let ctx = render::context(&self.pack, &self.name, options)?;
+        let tree = render::render(&self.pack, &ctx)?;
+        Ok((tree, ctx))
+    }
+
+    /// The merge base: the recorded render, reproduced. Refuses when it does not match the lock.
+    pub fn base(&self) -> Result<(Tree, minijinja::Value)> {
+        let (tree, ctx) = self.render(&self.lock.options)?;
+        let hashes = crate::project::hashes(&tree);
+        if hashes != self.lock.files {
+            let differs = hashes
+                .keys()
+                .chain(self.lock.files.keys())
+                .find(|p| hashes.get(*p) != self.lock.files.get(*p))
+                .cloned()
+                .unwrap_or_default();
+            bail!(
+                "rendering pack `{}` {} with the recorded options does not reproduce the recorded files (`{differs}` differs): the lockfile was edited or the pack is not deterministic",
+                self.pack.name(),
+                self.pack.version()
+            );
+        }
+        Ok((tree, ctx))
+    }
+
+    /// Resolves new options: the recorded ones, with `overrides` on top.
+    pub fn new_options(
+        &self,
+        overrides: IndexMap<String, Explicit>,
+        asker: Option<&dyn Asker>,
+        shell: &Shell,
+    ) -> Result<Options> {
+        // Carry over what the user chose; an option that did not apply gets its default now.
+        let chosen = options::applicable(&self.pack.manifest, &self.lock.options)?;
+        let mut explicit: IndexMap<String, Explicit> = self
+            .lock
+            .options
+            .iter()
+            .filter(|(k, _)| chosen.contains(k))
+            .map(|(k, v)| (k.clone(), Explicit::Carried(v.clone())))
+            .collect();
+        for (k, v) in overrides {
+            explicit.insert(k, v);
+        }
+        // Options the pack has since dropped are not the user's to fix here.
+        explicit.retain(|k, _| self.pack.manifest.options.contains_key(k));
+        options::resolve(&self.pack.manifest, &explicit, asker, &mut |w| {
+            shell.warn(w)
+        })
+    }
+
+    /// A label for conflict markers: `fastapi 0.1.0 (level 2)`.
+    pub fn label(&self, options: &Options) -> String {
+        match options.get("level") {
+            Some(level) => format!(
+                "{} {} (level {level})",
+                self.pack.name(),
+                self.pack.version()
+            ),
+            None => format!("{} {}", self.pack.name(), self.pack.version()),
+        }
+    }
+}
+
+/// Recovers an interrupted transaction and reports what happened.
+pub fn recover(root: &Path, shell: &Shell) -> Result<()> {
+    match apply::recover(root)? {
+        None => {}
+        Some(Recovery::RolledBack) => shell.warn("an earlier fb command was interrupted before it changed anything; its staged files were discarded"),
+        Some(Recovery::Completed) => shell.warn("an earlier fb command was interrupted while applying its changes; they have now been completed"),
+    }
+    Ok(())
+}
+
+/// A planned change of options, ready to show or apply.
+pub struct Prepared {
+    pub plan: Plan,
+    pub new_lock: Lock,
+    pub old_label: String,
+    pub new_label: String,
+}
+
+/// Plans moving the project from its recorded options to `new_options`.
+pub fn prepare(project: &Project, new_options: Options) -> Result<Prepared> {
+    let (base, base_ctx) = project.base()?;
+    let (theirs, theirs_ctx) = project.render(&new_options)?;
+    let moves = moves(project, &base_ctx, &theirs_ctx)?;
+    let old_label = project.label(&project.lock.options);
+    let new_label = project.label(&new_options);
+    let labels = Labels {
+        ours: "yours",
+        base: &old_label,
+        theirs: &new_label,
+    };
+    let plan = plan::build(
+        &project.root,
+        &project.lock.files,
+        &base,
+        &theirs,
+        &moves,
+        &labels,
+    )?;
+    let mut new_lock = project.lock.clone();
+    new_lock.options = new_options;
+    new_lock.files = plan.new_hashes.clone();
+    Ok(Prepared {
+        plan,
+        new_lock,
+        old_label,
+        new_label,
+    })
+}
+
+/// The pack's `[[moves]]` that apply, with their paths rendered.
+fn moves(
+    project: &Project,
+    base_ctx: &minijinja::Value,
+    theirs_ctx: &minijinja::Value,
+) -> Result<Vec<Move>> {
+    let env = render::expression_env();
+    let mut out = Vec::new();
+    for m in &project.pack.manifest.moves {
+        if let Some(when) = &m.when {
+            let expr = env
+                .compile_expression(when)
+                .map_err(|e| anyhow!(render::describe_error(&e)))?;
+            if !expr
+                .eval(theirs_ctx.clone())
+                .map_err(|e| anyhow!(render::describe_error(&e)))?
+                .is_true()
+            {
+                continue;
+            }
+        }
+        let path = |template: &str, ctx: &minijinja::Value| -> Result<String> {
+            env.render_str(template, ctx.clone())
+                .map_err(|e| anyhow!(render::describe_error(&e)))
+                .with_context(|| format!("in the move `{template}`"))
+        };
+        out.push(Move {
+            from: path(&m.from, base_ctx)?,
+            to: path(&m.to, theirs_ctx)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Applies a prepared change: every file, then the lock, as one transaction.
+pub fn apply(project: &Project, prepared: &Prepared) -> Result<()> {
+    let mut ops = Vec::new();
+    for change in &prepared.plan.changes {
+        if change.writes() {
+            match &change.new {
+                Some(bytes) => ops.push(Op::Write(change.path.clone(), bytes.clone())),
+                None => ops.push(Op::Remove(change.path.clone())),
+            }
+        }
+        if let Some(theirs) = &change.fb_new {
+            ops.push(Op::Write(format!("{}.fb-new", change.path), theirs.clone()));
+        }
+    }
+    ops.push(Op::Write(
+        LOCK_FILE.to_string(),
+        prepared.new_lock.to_toml().into_bytes(),
+    ));
+    apply::apply_ops(&project.root, &ops)
+}
+
+/// Refuses to write into a git work tree with uncommitted changes, unless allowed.
+pub fn check_clean(root: &Path, allow_dirty: bool) -> Result<()> {
+    if allow_dirty {
+        return Ok(());
+    }
+    let dirty = crate::vcs::uncommitted_changes(root)?;
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
+    let more = if dirty.len() > 5 {
+        format!(" and {} more", dirty.len() - 5)
+    } else {
+        String::new()
+    };
+    bail!(
+        "the project has uncommitted changes ({}{more}): commit or stash them first so this change can be reviewed and undone, or pass --allow-dirty",
+        shown.join(", ")
+    )
+}

@@ -1,0 +1,303 @@
+//! `fb upgrade`, `fb diff`, `fb add` and `fb merge-file`: merges into edited projects, dry runs,
+//! refusals, and recovery from an apply that was killed half-way.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use predicates::prelude::*;
+use predicates::str::contains;
+use support::{fb, read_tree};
+
+fn level1(dir: &Path) -> PathBuf {
+    fb(dir)
+        .args(["new", "demo", "--level", "1"])
+        .assert()
+        .success();
+    dir.join("demo")
+}
+
+fn append(path: &Path, text: &str) {
+    let mut content = std::fs::read_to_string(path).unwrap();
+    content.push_str(text);
+    std::fs::write(path, content).unwrap();
+}
+
+#[test]
+fn upgrade_keeps_user_files_and_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    append(
+        &project.join("main.py"),
+        "\n\n@app.get(\"/ping\")\ndef ping() -> dict[str, str]:\n    return {\"ping\": \"pong\"}\n",
+    );
+    std::fs::write(project.join("notes.md"), "mine\n").unwrap();
+    std::fs::remove_file(project.join(".gitignore")).unwrap();
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .success()
+        .stderr(
+            contains("Added app/main.py")
+                .and(contains("Kept main.py"))
+                .and(contains("Kept deleted .gitignore")),
+        );
+    // The edited level-1 module is kept; the user's own file is untouched; the deletion stays.
+    assert!(
+        std::fs::read_to_string(project.join("main.py"))
+            .unwrap()
+            .contains("def ping()")
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("notes.md")).unwrap(),
+        "mine\n"
+    );
+    assert!(!project.join(".gitignore").exists());
+    assert!(
+        !project.join("test_main.py").exists(),
+        "an untouched file the template dropped is removed"
+    );
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(
+        lock.contains("level = 2") && lock.contains("\".gitignore\" = "),
+        "{lock}"
+    );
+    // The deletion is remembered: status reports it, and a later upgrade leaves it deleted.
+    fb(&project)
+        .arg("status")
+        .assert()
+        .success()
+        .stdout(contains("deleted (1):\n  .gitignore"));
+}
+
+#[test]
+fn upgrade_merges_edits_into_updated_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    // README changes between levels: a user line at the end survives the merge.
+    append(&project.join("README.md"), "\nMy own notes.\n");
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .success()
+        .stderr(contains("Merged README.md"));
+    let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+    assert!(
+        readme.contains("My own notes.") && readme.contains("app/"),
+        "{readme}"
+    );
+}
+
+#[test]
+fn dry_run_and_diff_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    let before = read_tree(&project);
+    fb(&project)
+        .args(["upgrade", "--to-level", "2", "--dry-run"])
+        .assert()
+        .success()
+        .stderr(contains("Add app/main.py").and(contains("nothing was written")));
+    fb(&project)
+        .args(["diff", "--to-level", "2"])
+        .assert()
+        .success()
+        .stdout(
+            contains("added  app/main.py")
+                .and(contains("+++ b/app/main.py"))
+                .and(contains("removed  test_main.py")),
+        );
+    fb(&project)
+        .args(["diff", "--to-level", "2", "--exit-code", "--stat"])
+        .assert()
+        .code(1);
+    assert_eq!(read_tree(&project), before);
+}
+
+#[test]
+fn diff_local_shows_the_users_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    fb(&project)
+        .args(["diff", "--exit-code"])
+        .assert()
+        .success()
+        .stderr(contains("no differences"));
+    append(&project.join("main.py"), "# edited\n");
+    fb(&project)
+        .args(["diff", "--exit-code"])
+        .assert()
+        .code(1)
+        .stdout(contains("+# edited").and(contains("--- a/main.py")));
+}
+
+#[test]
+fn refusals() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "2"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    fb(&project)
+        .args(["upgrade", "--to-level", "1"])
+        .assert()
+        .code(2)
+        .stderr(contains("does not go down levels"));
+    fb(&project)
+        .args(["upgrade", "--to-level", "3"])
+        .assert()
+        .code(2)
+        .stderr(contains("not available yet"));
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .success()
+        .stderr(contains("already at level 2"));
+    fb(&project)
+        .args(["add", "docker"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown value `docker`"));
+    fb(tmp.path())
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .code(2)
+        .stderr(contains("could not find `fastapi-builder.lock`"));
+}
+
+#[test]
+fn a_dirty_git_work_tree_is_refused_unless_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    git2::Repository::init(&project).unwrap();
+    let before = read_tree(&project);
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .code(2)
+        .stderr(contains("uncommitted changes").and(contains("--allow-dirty")));
+    assert_eq!(read_tree(&project), before);
+    fb(&project)
+        .args(["upgrade", "--to-level", "2", "--allow-dirty"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_pack_changed_since_the_render_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    let lock = project.join("fastapi-builder.lock");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    let start = text.find("checksum = \"sha256:").unwrap() + "checksum = \"sha256:".len();
+    let mut tampered = text.clone();
+    tampered.replace_range(start..start + 4, "0000");
+    std::fs::write(&lock, tampered).unwrap();
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .code(2)
+        .stderr(contains("has changed since it made this project"));
+}
+
+#[test]
+fn a_killed_apply_is_completed_by_the_next_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    append(&project.join("README.md"), "\nMine.\n");
+    let expected = {
+        let copy = tmp.path().join("copy");
+        fb(tmp.path())
+            .args(["new", "demo", "--level", "1", "--path"])
+            .arg(&copy)
+            .assert()
+            .success();
+        append(&copy.join("README.md"), "\nMine.\n");
+        fb(&copy)
+            .args(["upgrade", "--to-level", "2"])
+            .assert()
+            .success();
+        read_tree(&copy)
+    };
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .env("FB_TEST_CRASH_AFTER_OPS", "3")
+        .assert()
+        .failure();
+    assert!(
+        project.join(".fb-transaction").is_dir(),
+        "the crash left the transaction behind"
+    );
+    fb(&project)
+        .arg("status")
+        .assert()
+        .success()
+        .stderr(contains(
+            "interrupted while applying its changes; they have now been completed",
+        ));
+    assert_eq!(read_tree(&project), expected);
+}
+
+#[test]
+fn a_crash_before_the_commit_point_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    let before = read_tree(&project);
+    // What a crash while staging leaves behind: a staging directory without a journal.
+    std::fs::create_dir(project.join(".fb-transaction")).unwrap();
+    std::fs::write(project.join(".fb-transaction/0"), "staged").unwrap();
+    fb(&project)
+        .arg("status")
+        .assert()
+        .success()
+        .stderr(contains("before it changed anything"));
+    assert_eq!(read_tree(&project), before);
+}
+
+#[test]
+fn merge_file_follows_git_merge_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(tmp.path().join(name), text).unwrap();
+    write("base", "a\nb\nc\n");
+    write("ours", "A\nb\nc\n");
+    write("theirs", "a\nb\nC\n");
+    fb(tmp.path())
+        .args(["merge-file", "-p", "ours", "base", "theirs"])
+        .assert()
+        .code(0)
+        .stdout("A\nb\nC\n");
+    fb(tmp.path())
+        .args(["merge-file", "ours", "base", "theirs"])
+        .assert()
+        .code(0)
+        .stdout("");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("ours")).unwrap(),
+        "A\nb\nC\n"
+    );
+    write("ours", "X\nb\nc\n");
+    write("theirs", "Y\nb\nc\n");
+    fb(tmp.path())
+        .args([
+            "merge-file",
+            "-p",
+            "-L",
+            "mine",
+            "-L",
+            "old",
+            "-L",
+            "new",
+            "ours",
+            "base",
+            "theirs",
+        ])
+        .assert()
+        .code(1)
+        .stdout("<<<<<<< mine\nX\n||||||| old\na\n=======\nY\n>>>>>>> new\nb\nc\n");
+    fb(tmp.path())
+        .args(["merge-file", "-p", "missing", "base", "theirs"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot read `missing`"));
+}
