@@ -1,0 +1,106 @@
+//! Property tests of the three-way merge: the identities every merge must satisfy, that no
+//! added line is silently lost, and that no input makes it panic.
+
+use fb::merge::{Labels, Outcome, merge_bytes};
+use proptest::prelude::*;
+
+/// Files made of a few distinct lines, so random edits collide and repeat often.
+fn file() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(prop::sample::select(vec!["a", "b", "c", "d", "", "    x = 1", "}"]).prop_map(String::from), 0..12)
+}
+
+/// A random edit of `base`: some lines deleted, replaced or inserted.
+fn edited(base: Vec<String>) -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
+    let len = base.len();
+    prop::collection::vec((0..=len, 0..3usize, prop::sample::select(vec!["a", "e", "f", "g", "b", "new line"])), 0..4).prop_map(
+        move |edits| {
+            let mut lines = base.clone();
+            for (pos, op, text) in edits {
+                let pos = pos.min(lines.len());
+                match op {
+                    0 if pos < lines.len() => {
+                        lines.remove(pos);
+                    }
+                    1 if pos < lines.len() => lines[pos] = text.to_string(),
+                    _ => lines.insert(pos, text.to_string()),
+                }
+            }
+            (base.clone(), lines)
+        },
+    )
+}
+
+fn join(lines: &[String], crlf: bool) -> Vec<u8> {
+    let eol = if crlf { "\r\n" } else { "\n" };
+    lines.iter().map(|l| format!("{l}{eol}")).collect::<String>().into_bytes()
+}
+
+fn merge(base: &[u8], ours: &[u8], theirs: &[u8]) -> Outcome {
+    merge_bytes(base, ours, theirs, &Labels::default())
+}
+
+/// Lines of `side` that `base` does not have as often (the lines that side added).
+fn added_lines(base: &[String], side: &[String]) -> Vec<String> {
+    let mut pool = base.to_vec();
+    let mut added = Vec::new();
+    for line in side {
+        match pool.iter().position(|l| l == line) {
+            Some(i) => {
+                pool.remove(i);
+            }
+            None => added.push(line.clone()),
+        }
+    }
+    added
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn unchanged_ours_takes_theirs((base, theirs) in file().prop_flat_map(edited), crlf in any::<bool>()) {
+        let (b, t) = (join(&base, crlf), join(&theirs, crlf));
+        prop_assert_eq!(merge(&b, &b, &t), Outcome::Clean(t));
+    }
+
+    #[test]
+    fn unchanged_theirs_keeps_ours((base, ours) in file().prop_flat_map(edited)) {
+        let (b, o) = (join(&base, false), join(&ours, false));
+        prop_assert_eq!(merge(&b, &o, &b), Outcome::Clean(o));
+    }
+
+    #[test]
+    fn the_same_change_on_both_sides_is_that_change((base, x) in file().prop_flat_map(edited)) {
+        let (b, x) = (join(&base, false), join(&x, false));
+        prop_assert_eq!(merge(&b, &x, &x), Outcome::Clean(x));
+    }
+
+    /// Stronger than "clean or flagged": whether the merge is clean or conflicted, every line a
+    /// side added is somewhere in the output.
+    #[test]
+    fn added_lines_are_never_lost(
+        (base, ours, theirs) in file().prop_flat_map(|b| (edited(b.clone()), edited(b))).prop_map(|((b, o), (_, t))| (b, o, t))
+    ) {
+        let (text, conflicts) = match merge(&join(&base, false), &join(&ours, false), &join(&theirs, false)) {
+            Outcome::Clean(text) => (text, 0),
+            Outcome::Conflicted { text, conflicts } => (text, conflicts),
+            Outcome::Binary => unreachable!("text inputs"),
+        };
+        let text = String::from_utf8(text).unwrap();
+        prop_assert_eq!(conflicts > 0, text.contains("<<<<<<< yours"));
+        let merged: Vec<&str> = text.lines().collect();
+        for line in added_lines(&base, &ours).iter().chain(&added_lines(&base, &theirs)) {
+            prop_assert!(merged.contains(&line.as_str()), "{line:?} added by a side is missing from {text}");
+        }
+    }
+
+    #[test]
+    fn never_panics(base in any::<Vec<u8>>(), ours in any::<Vec<u8>>(), theirs in any::<Vec<u8>>()) {
+        let _ = merge(&base, &ours, &theirs);
+    }
+
+    #[test]
+    fn never_panics_on_text(base in "[ab\r\n=<>|]{0,40}", ours in "[ab\r\n=<>|]{0,40}", theirs in "[ab\r\n=<>|]{0,40}") {
+        let _ = merge(base.as_bytes(), ours.as_bytes(), theirs.as_bytes());
+    }
+}
