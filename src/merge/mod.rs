@@ -143,7 +143,7 @@ impl<'a> Merge<'a> {
             .collect();
         all.sort_by_key(|(side, e)| (e.base.0, e.base.1, *side == Side::Theirs));
 
-        let clusters = join_duplicate_additions(clusters(&all), ours, theirs);
+        let clusters = join_duplicate_additions(clusters(&all, base, ours, theirs), ours, theirs);
         let moved = (
             moved_lines(base, ours, &ours_edits),
             moved_lines(base, theirs, &theirs_edits),
@@ -236,26 +236,23 @@ struct Cluster {
     conflict: bool,
 }
 
-/// Groups sorted edits: edits whose base ranges overlap, insertions at one point, and an insertion
-/// right beside a line the other side deleted (its anchor is gone).
-fn clusters(all: &[(Side, Edit)]) -> Vec<Cluster> {
+/// Groups sorted edits: edits whose base ranges overlap, insertions at one point, and edits that
+/// only touch but still interact (see [`touching_edits_interact`]).
+fn clusters(
+    all: &[(Side, Edit)],
+    base: &Text<'_>,
+    ours: &Text<'_>,
+    theirs: &Text<'_>,
+) -> Vec<Cluster> {
     let mut out: Vec<Cluster> = Vec::new();
     for &(side, edit) in all {
         if let Some(c) = out.last_mut() {
-            let at_end = edit.base.0 == c.end;
-            let other = |s: &Side| *s != side;
             let joins = edit.base.0 < c.end
-                || (at_end
-                    && edit.is_insertion()
-                    && c.members.iter().any(|(s, e)| {
-                        e.is_insertion() && e.base.0 == c.end
-                            || other(s) && e.is_deletion() && e.base.1 == c.end
-                    }))
-                || (at_end
-                    && edit.is_deletion()
-                    && c.members
-                        .iter()
-                        .any(|(s, e)| other(s) && e.is_insertion() && e.base.0 == c.end));
+                || (edit.base.0 == c.end
+                    && c.members.iter().any(|&(s, e)| {
+                        e.base.1 == edit.base.0
+                            && touching_edits_interact((s, e), (side, edit), base, ours, theirs)
+                    }));
             if joins {
                 c.end = c.end.max(edit.base.1);
                 c.members.push((side, edit));
@@ -270,6 +267,52 @@ fn clusters(all: &[(Side, Edit)]) -> Vec<Cluster> {
         });
     }
     out
+}
+
+/// Whether two edits that touch at one base position (`a` ends where `b` starts) must be merged
+/// together rather than applied one after the other:
+/// - two insertions at one point (their order is ambiguous);
+/// - an insertion beside a deletion by the other side (the insertion's anchor is gone);
+/// - an insertion beside the other side's change whose lines could also be aligned as a change of
+///   those same lines (the inserted block continues with the base lines after the change, as when
+///   a user adds a look-alike block next to the one the template edits): then both sides may have
+///   changed the same lines, and only a conflict is safe.
+fn touching_edits_interact(
+    a: (Side, Edit),
+    b: (Side, Edit),
+    base: &Text<'_>,
+    ours: &Text<'_>,
+    theirs: &Text<'_>,
+) -> bool {
+    let ((a_side, a), (b_side, b)) = (a, b);
+    if a.is_insertion() && b.is_insertion() {
+        return true;
+    }
+    if a_side == b_side {
+        return false;
+    }
+    let text = |side: Side| if side == Side::Ours { ours } else { theirs };
+    if a.is_insertion() {
+        // `a` inserts before `b`'s change of base[p..q].
+        if b.is_deletion() {
+            return true;
+        }
+        let inserted = &text(a_side).lines[a.side.0..a.side.1];
+        let n = b.base.1 - b.base.0;
+        return inserted.len() > n && base.lines.get(b.base.1) == Some(&inserted[n]);
+    }
+    if b.is_insertion() {
+        // `b` inserts after `a`'s change of base[p..q].
+        if a.is_deletion() {
+            return true;
+        }
+        let inserted = &text(b_side).lines[b.side.0..b.side.1];
+        let n = a.base.1 - a.base.0;
+        return inserted.len() > n
+            && a.base.0 > 0
+            && base.lines[a.base.0 - 1] == inserted[inserted.len() - n - 1];
+    }
+    false
 }
 
 /// Where one side's changes add a substantive line that the other side's changes also add, in a
