@@ -6,33 +6,46 @@ use proptest::prelude::*;
 
 /// Files made of a few distinct lines, so random edits collide and repeat often.
 fn file() -> impl Strategy<Value = Vec<String>> {
-    prop::collection::vec(prop::sample::select(vec!["a", "b", "c", "d", "", "    x = 1", "}"]).prop_map(String::from), 0..12)
+    prop::collection::vec(
+        prop::sample::select(vec!["a", "b", "c", "d", "", "    x = 1", "}"]).prop_map(String::from),
+        0..12,
+    )
 }
 
 /// A random edit of `base`: some lines deleted, replaced or inserted.
 fn edited(base: Vec<String>) -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
     let len = base.len();
-    prop::collection::vec((0..=len, 0..3usize, prop::sample::select(vec!["a", "e", "f", "g", "b", "new line"])), 0..4).prop_map(
-        move |edits| {
-            let mut lines = base.clone();
-            for (pos, op, text) in edits {
-                let pos = pos.min(lines.len());
-                match op {
-                    0 if pos < lines.len() => {
-                        lines.remove(pos);
-                    }
-                    1 if pos < lines.len() => lines[pos] = text.to_string(),
-                    _ => lines.insert(pos, text.to_string()),
-                }
-            }
-            (base.clone(), lines)
-        },
+    prop::collection::vec(
+        (
+            0..=len,
+            0..3usize,
+            prop::sample::select(vec!["a", "e", "f", "g", "b", "new line"]),
+        ),
+        0..4,
     )
+    .prop_map(move |edits| {
+        let mut lines = base.clone();
+        for (pos, op, text) in edits {
+            let pos = pos.min(lines.len());
+            match op {
+                0 if pos < lines.len() => {
+                    lines.remove(pos);
+                }
+                1 if pos < lines.len() => lines[pos] = text.to_string(),
+                _ => lines.insert(pos, text.to_string()),
+            }
+        }
+        (base.clone(), lines)
+    })
 }
 
 fn join(lines: &[String], crlf: bool) -> Vec<u8> {
     let eol = if crlf { "\r\n" } else { "\n" };
-    lines.iter().map(|l| format!("{l}{eol}")).collect::<String>().into_bytes()
+    lines
+        .iter()
+        .map(|l| format!("{l}{eol}"))
+        .collect::<String>()
+        .into_bytes()
 }
 
 fn merge(base: &[u8], ours: &[u8], theirs: &[u8]) -> Outcome {

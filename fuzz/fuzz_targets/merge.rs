@@ -13,8 +13,14 @@ fuzz_target!(|data: &[u8]| {
     let theirs = parts.next().unwrap_or_default();
     let labels = Labels::default();
     let out = merge_bytes(base, ours, theirs, &labels);
-    assert_eq!(merge_bytes(base, base, theirs, &labels), Outcome::Clean(theirs.to_vec()));
-    assert_eq!(merge_bytes(base, ours, base, &labels), Outcome::Clean(ours.to_vec()));
+    assert_eq!(
+        merge_bytes(base, base, theirs, &labels),
+        Outcome::Clean(theirs.to_vec())
+    );
+    assert_eq!(
+        merge_bytes(base, ours, base, &labels),
+        Outcome::Clean(ours.to_vec())
+    );
     if let Outcome::Clean(text) = out
         && std::str::from_utf8(ours).is_ok()
         && std::str::from_utf8(theirs).is_ok()
