@@ -7,6 +7,7 @@ mod new;
 mod report;
 mod status;
 mod upgrade;
+mod write_args;
 
 use std::process::ExitCode;
 

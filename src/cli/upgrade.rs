@@ -1,13 +1,12 @@
 //! `fb upgrade --to-level N`.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
 use indexmap::IndexMap;
 
 use super::Outcome;
+use super::write_args::WriteArgs;
 use crate::ops::upgrade::UpgradeOptions;
-use crate::pack::options::{Asker, Explicit};
+use crate::pack::options::Explicit;
 use crate::ui::Shell;
 
 /// Re-render the project at a higher level and three-way merge it into your files
@@ -22,21 +21,8 @@ pub struct Args {
     /// Set any pack option: KEY=VALUE (repeatable)
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
-    /// Take the defaults for new options; never prompt
-    #[arg(short, long)]
-    yes: bool,
-    /// Show what would change; write nothing
-    #[arg(long)]
-    dry_run: bool,
-    /// Write even if the git work tree has uncommitted changes
-    #[arg(long)]
-    allow_dirty: bool,
-    /// Never use the network (the built-in pack never needs it)
-    #[arg(long)]
-    offline: bool,
-    /// The project directory (default: the one around the current directory)
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    path: PathBuf,
+    #[command(flatten)]
+    write: WriteArgs,
 }
 
 pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
@@ -44,18 +30,20 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         to_level,
         auth,
         set,
+        write,
+    } = args;
+    let WriteArgs {
         yes,
         dry_run,
         allow_dirty,
         offline: _,
         path,
-    } = args;
+    } = write;
     let mut overrides: IndexMap<String, Explicit> = super::parse_sets(&set)?;
     if let Some(auth) = auth {
         overrides.insert("auth".into(), Explicit::Value(auth));
     }
-    let prompter = super::new::Prompter;
-    let asker = (!yes && shell.is_interactive()).then_some(&prompter as &dyn Asker);
+    let asker = super::write_args::asker(yes, shell);
     let outcome = crate::ops::upgrade::run(
         UpgradeOptions {
             start: path,

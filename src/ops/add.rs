@@ -52,19 +52,19 @@ pub fn run(opts: AddOptions<'_>, shell: &Shell) -> Result<AddOutcome> {
             prepared: None,
         });
     }
-    if !opts.dry_run {
-        change::check_clean(&project.root, opts.allow_dirty)?;
-    }
     let overrides: IndexMap<String, Explicit> = [(
         "features".to_string(),
         Explicit::Carried(OptValue::List(features)),
     )]
     .into();
-    let options = project.new_options(overrides, opts.asker, shell)?;
-    let prepared = change::prepare(&project, options)?;
-    if !opts.dry_run {
-        change::apply(&project, &prepared)?;
-    }
+    let prepared = change::change_options(
+        &project,
+        overrides,
+        opts.asker,
+        opts.dry_run,
+        opts.allow_dirty,
+        shell,
+    )?;
     Ok(AddOutcome {
         already,
         prepared: Some(prepared),

@@ -245,6 +245,27 @@ pub fn apply(project: &Project, prepared: &Prepared) -> Result<()> {
     apply::apply_ops(&project.root, &ops)
 }
 
+/// The common flow of a writing command: refuse a dirty work tree (unless allowed or a dry run),
+/// resolve the new options, plan, and apply unless it is a dry run.
+pub fn change_options(
+    project: &Project,
+    overrides: IndexMap<String, Explicit>,
+    asker: Option<&dyn Asker>,
+    dry_run: bool,
+    allow_dirty: bool,
+    shell: &Shell,
+) -> Result<Prepared> {
+    if !dry_run {
+        check_clean(&project.root, allow_dirty)?;
+    }
+    let options = project.new_options(overrides, asker, shell)?;
+    let prepared = prepare(project, options)?;
+    if !dry_run {
+        apply(project, &prepared)?;
+    }
+    Ok(prepared)
+}
+
 /// Refuses to write into a git work tree with uncommitted changes, unless allowed.
 pub fn check_clean(root: &Path, allow_dirty: bool) -> Result<()> {
     if allow_dirty {

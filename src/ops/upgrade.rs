@@ -47,16 +47,16 @@ pub fn run(opts: UpgradeOptions<'_>, shell: &Shell) -> Result<UpgradeOutcome> {
             prepared: None,
         });
     }
-    if !opts.dry_run {
-        change::check_clean(&project.root, opts.allow_dirty)?;
-    }
     let mut overrides = opts.overrides;
     overrides.insert("level".into(), Explicit::Value(to_level.to_string()));
-    let options = project.new_options(overrides, opts.asker, shell)?;
-    let prepared = change::prepare(&project, options)?;
-    if !opts.dry_run {
-        change::apply(&project, &prepared)?;
-    }
+    let prepared = change::change_options(
+        &project,
+        overrides,
+        opts.asker,
+        opts.dry_run,
+        opts.allow_dirty,
+        shell,
+    )?;
     Ok(UpgradeOutcome {
         from_level,
         to_level,

@@ -1,0 +1,31 @@
+//! Flags shared by every command that changes an existing project.
+
+use std::path::PathBuf;
+
+use crate::pack::options::Asker;
+use crate::ui::Shell;
+
+#[derive(Debug, clap::Args)]
+pub struct WriteArgs {
+    /// Take the defaults for new options; never prompt
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Show what would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write even if the git work tree has uncommitted changes
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Never use the network (the built-in pack never needs it)
+    #[arg(long)]
+    pub offline: bool,
+    /// The project directory (default: the one around the current directory)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub path: PathBuf,
+}
+
+/// The prompter, when the user can be asked: a terminal and no `--yes`.
+pub fn asker(yes: bool, shell: &Shell) -> Option<&'static dyn Asker> {
+    static PROMPTER: super::new::Prompter = super::new::Prompter;
+    (!yes && shell.is_interactive()).then_some(&PROMPTER as &dyn Asker)
+}
