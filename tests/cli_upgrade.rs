@@ -301,3 +301,90 @@ fn merge_file_follows_git_merge_file() {
         .code(2)
         .stderr(contains("cannot read `missing`"));
 }
+
+const MINI_PACK: &[(&str, &str)] = &[
+    (
+        "pack.toml",
+        r#"[pack]
+name = "mini"
+version = "1.0.0"
+
+[options.resources]
+type = "list"
+default = []
+
+[computed]
+models = "resources | map('resource_model') | list"
+
+[[repeat]]
+paths_containing = "{{ m."
+over = "models"
+as = "m"
+"#,
+    ),
+    (
+        "template/main.py.jinja",
+        "from fastapi import FastAPI\n{% for m in models %}\nfrom routers import {{ m.plural }}\n{% endfor %}\n\napp = FastAPI()\n{% for m in models %}\napp.include_router({{ m.plural }}.router)\n{% endfor %}\n\n\n@app.get(\"/health\")\ndef health() -> str:\n    return \"ok\"\n",
+    ),
+    (
+        "template/routers/{{ m.plural }}.py.jinja",
+        "# {{ m.title }} routes: {{ m.spec }}\n",
+    ),
+];
+
+#[test]
+fn add_resource_renders_its_files_and_registers_it_in_an_edited_module() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pack = tmp.path().join("mini");
+    support::write_pack(&pack, MINI_PACK);
+    fb(tmp.path())
+        .args(["new", "demo", "--pack"])
+        .arg(&pack)
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    append(
+        &project.join("main.py"),
+        "\n\n@app.get(\"/ping\")\ndef ping() -> str:\n    return \"pong\"\n",
+    );
+    fb(&project)
+        .args(["add", "resource", "Order", "total:float", "paid:bool"])
+        .assert()
+        .success()
+        .stderr(contains("Merged main.py").and(contains("Added routers/orders.py")));
+    let main = std::fs::read_to_string(project.join("main.py")).unwrap();
+    assert!(
+        main.contains("app.include_router(orders.router)") && main.contains("def ping()"),
+        "{main}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("routers/orders.py")).unwrap(),
+        "# Order routes: Order total:float paid:bool\n"
+    );
+    fb(&project)
+        .args(["add", "resource", "order", "x:int"])
+        .assert()
+        .code(2)
+        .stderr(contains("already has a resource `Order`"));
+    fb(&project)
+        .args(["add", "resource", "Bad", "x:money"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown type `money`"));
+    fb(&project)
+        .args(["add", "resource"])
+        .assert()
+        .code(2)
+        .stderr(contains("needs a resource"));
+}
+
+#[test]
+fn add_resource_needs_a_pack_that_supports_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    fb(&project)
+        .args(["add", "resource", "Order", "total:float"])
+        .assert()
+        .code(2)
+        .stderr(contains("has no `resources` option"));
+}

@@ -1,17 +1,20 @@
-//! `fb add FEATURE...`.
+//! `fb add FEATURE...` and `fb add resource Name field:type...`.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use super::Outcome;
 use super::write_args::WriteArgs;
-use crate::ops::add::AddOptions;
+use crate::ops::add::{AddOptions, Addition};
 use crate::pack::options::split_list;
 use crate::ui::Shell;
 
-/// Add features to the project, three-way merged into your files
+/// Add features, or a resource, to the project, three-way merged into your files
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  fb add docker\n  fb add resource Order total:float paid:bool note:text?"
+)]
 pub struct Args {
-    /// Features to add (see the pack's `features` option)
+    /// Features to add (the pack's `features` option), or `resource` followed by a resource spec
     #[arg(required = true, value_name = "FEATURE")]
     features: Vec<String>,
     #[command(flatten)]
@@ -27,12 +30,22 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         offline: _,
         path,
     } = write;
-    let features: Vec<String> = features.iter().flat_map(|f| split_list(f)).collect();
+    let what = match features.split_first() {
+        Some((first, spec)) if first == "resource" => {
+            if spec.is_empty() {
+                bail!(
+                    "`fb add resource` needs a resource: fb add resource Order total:float paid:bool"
+                );
+            }
+            Addition::Resource(spec.join(" "))
+        }
+        _ => Addition::Features(features.iter().flat_map(|f| split_list(f)).collect()),
+    };
     let asker = super::write_args::asker(yes, shell);
     let outcome = crate::ops::add::run(
         AddOptions {
             start: path,
-            features,
+            what,
             asker,
             dry_run,
             allow_dirty,

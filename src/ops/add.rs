@@ -1,17 +1,26 @@
-//! `fb add FEATURE...`: turn on pack features in an existing project, merged like an upgrade.
+//! `fb add FEATURE...` and `fb add resource Name field:type...`: change an existing project's
+//! options (turn on features, add a resource), merged into the user's files like an upgrade.
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 use indexmap::IndexMap;
 
 use super::change::{self, Prepared, Project};
 use crate::pack::options::{Asker, Explicit, OptValue};
+use crate::pack::resource::Resource;
 use crate::ui::Shell;
+
+/// What to add.
+pub enum Addition {
+    Features(Vec<String>),
+    /// A resource spec: `Order total:float paid:bool`.
+    Resource(String),
+}
 
 pub struct AddOptions<'a> {
     pub start: PathBuf,
-    pub features: Vec<String>,
+    pub what: Addition,
     pub asker: Option<&'a dyn Asker>,
     pub dry_run: bool,
     pub allow_dirty: bool,
@@ -23,40 +32,60 @@ pub struct AddOutcome {
     pub prepared: Option<Prepared>,
 }
 
-/// The recorded features with `wanted` added, and those already present.
-pub fn with_features(project: &Project, wanted: &[String]) -> Result<(Vec<String>, Vec<String>)> {
-    let mut features = match project.lock.options.get("features") {
-        Some(OptValue::List(items)) => items.clone(),
-        _ => bail!(
-            "pack `{}` has no `features` option, so there is nothing to add",
+/// The option overrides an addition makes, and the features that were already there.
+pub fn overrides(
+    project: &Project,
+    what: &Addition,
+) -> Result<(IndexMap<String, Explicit>, Vec<String>)> {
+    let list = |name: &str, what: &str| match project.lock.options.get(name) {
+        Some(OptValue::List(items)) => Ok(items.clone()),
+        _ => Err(anyhow!(
+            "pack `{}` has no `{name}` option, so it cannot add {what}",
             project.pack.name()
-        ),
+        )),
     };
-    let mut already = Vec::new();
-    for feature in wanted {
-        if features.contains(feature) {
-            already.push(feature.clone());
-        } else {
-            features.push(feature.clone());
+    let (name, items, already) = match what {
+        Addition::Features(wanted) => {
+            let mut features = list("features", "features")?;
+            let mut already = Vec::new();
+            for feature in wanted {
+                if features.contains(feature) {
+                    already.push(feature.clone());
+                } else {
+                    features.push(feature.clone());
+                }
+            }
+            ("features", features, already)
         }
-    }
-    Ok((features, already))
+        Addition::Resource(spec) => {
+            let new = Resource::parse(spec).map_err(|e| anyhow!("invalid resource: {e}"))?;
+            let mut resources = list("resources", "resources")?;
+            for existing in &resources {
+                if Resource::parse(existing).is_ok_and(|r| r.snake == new.snake) {
+                    bail!("the project already has a resource `{}`", new.name);
+                }
+            }
+            resources.push(new.spec);
+            ("resources", resources, Vec::new())
+        }
+    };
+    Ok((
+        [(name.to_string(), Explicit::Carried(OptValue::List(items)))].into(),
+        already,
+    ))
 }
 
 pub fn run(opts: AddOptions<'_>, shell: &Shell) -> Result<AddOutcome> {
     let project = Project::open(&opts.start, shell)?;
-    let (features, already) = with_features(&project, &opts.features)?;
-    if already.len() == opts.features.len() {
+    let (overrides, already) = overrides(&project, &opts.what)?;
+    if let Addition::Features(wanted) = &opts.what
+        && already.len() == wanted.len()
+    {
         return Ok(AddOutcome {
             already,
             prepared: None,
         });
     }
-    let overrides: IndexMap<String, Explicit> = [(
-        "features".to_string(),
-        Explicit::Carried(OptValue::List(features)),
-    )]
-    .into();
     let prepared = change::change_options(
         &project,
         overrides,

@@ -7,7 +7,7 @@ use anyhow::Result;
 use indexmap::IndexMap;
 
 use super::change::{self, Project};
-use crate::pack::options::{Explicit, OptValue};
+use crate::pack::options::Explicit;
 use crate::plan::{FileChange, Kind};
 use crate::ui::Shell;
 
@@ -37,12 +37,7 @@ pub fn run(opts: DiffOptions, shell: &Shell) -> Result<DiffOutcome> {
             [("level".to_string(), Explicit::Value(level.to_string()))].into()
         }
         DiffTarget::With(features) => {
-            let (features, _) = super::add::with_features(&project, &features)?;
-            [(
-                "features".to_string(),
-                Explicit::Carried(OptValue::List(features)),
-            )]
-            .into()
+            super::add::overrides(&project, &super::add::Addition::Features(features))?.0
         }
     };
     let options = project.new_options(overrides, None, shell)?;

@@ -24,9 +24,23 @@ pub struct Manifest {
     /// Files that change place between levels or versions, so user edits can follow them.
     #[serde(default)]
     pub moves: Vec<Move>,
+    /// Templates rendered once per item of a list (one file per resource, say).
+    #[serde(default)]
+    pub repeat: Vec<Repeat>,
     /// Text shown to the user, rendered with the template context.
     #[serde(default)]
     pub messages: Messages,
+}
+
+/// `[[repeat]]`: every template whose path contains `paths_containing` is rendered once per item
+/// of the list `over` (an expression), with the item bound to `as`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repeat {
+    pub paths_containing: String,
+    pub over: String,
+    #[serde(rename = "as")]
+    pub bind: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -36,20 +36,22 @@ pub fn expression_env() -> Environment<'static> {
     env.add_filter("pascal", |s: &str| crate::names::pascal_case(s));
     env.add_filter("kebab", |s: &str| crate::names::kebab_case(s));
     env.add_filter("plural", |s: &str| crate::names::plural(s));
-    env.add_function(
-        "resource_model",
-        |spec: &str| -> Result<Value, minijinja::Error> {
-            Resource::parse(spec)
-                .map(|r| Value::from(Serde(r)))
-                .map_err(|e| {
-                    minijinja::Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!("invalid resource \"{spec}\": {e}"),
-                    )
-                })
-        },
-    );
+    env.add_function("resource_model", resource_model);
+    env.add_filter("resource_model", resource_model);
     env
+}
+
+/// `resource_model(spec)` (or `spec | resource_model`): a resource spec parsed into the names
+/// templates need.
+fn resource_model(spec: &str) -> Result<Value, minijinja::Error> {
+    Resource::parse(spec)
+        .map(|r| Value::from(Serde(r)))
+        .map_err(|e| {
+            minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("invalid resource \"{spec}\": {e}"),
+            )
+        })
 }
 
 /// Everything a template can see: project names, the pack, options, vars and computed values.
@@ -106,17 +108,24 @@ pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
     let mut origin: BTreeMap<String, &str> = BTreeMap::new();
     let mut errors = Vec::new();
     for (source_path, bytes) in &pack.templates {
-        match render_one(&env, source_path, bytes, ctx) {
-            Ok(None) => {}
-            Ok(Some((path, content))) => {
-                if let Some(first) = origin.insert(path.clone(), source_path) {
-                    bail!(
-                        "`template/{first}` and `template/{source_path}` both render to `{path}`"
-                    );
+        for ctx in contexts_for(pack, &env, source_path, ctx)? {
+            match render_one(&env, source_path, bytes, &ctx) {
+                Ok(None) => {}
+                Ok(Some((path, content))) => {
+                    if let Some(first) = origin.insert(path.clone(), source_path) {
+                        if first == source_path {
+                            bail!(
+                                "`template/{first}` renders `{path}` twice: two items of its [[repeat]] list give the same path (are two resources named alike?)"
+                            );
+                        }
+                        bail!(
+                            "`template/{first}` and `template/{source_path}` both render to `{path}`"
+                        );
+                    }
+                    tree.insert(path, content);
                 }
-                tree.insert(path, content);
+                Err(e) => errors.push(format!("{e:#}")),
             }
-            Err(e) => errors.push(format!("{e:#}")),
         }
     }
     // Report every broken template at once, as a pack author would want.
@@ -128,6 +137,49 @@ pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
         );
     }
     Ok(tree)
+}
+
+/// The contexts a template renders with: the project's, or one per item of a `[[repeat]]` list.
+fn contexts_for(
+    pack: &Pack,
+    env: &Environment<'_>,
+    source_path: &str,
+    ctx: &Value,
+) -> Result<Vec<Value>> {
+    let Some(repeat) = pack
+        .manifest
+        .repeat
+        .iter()
+        .find(|r| source_path.contains(&r.paths_containing))
+    else {
+        return Ok(vec![ctx.clone()]);
+    };
+    let items = env
+        .compile_expression(&repeat.over)
+        .and_then(|e| e.eval(ctx.clone()))
+        .map_err(|e| anyhow!(describe_error(&e)))
+        .with_context(|| {
+            format!(
+                "cannot evaluate `over = \"{}\"` of a [[repeat]]",
+                repeat.over
+            )
+        })?;
+    let iter = items
+        .try_iter()
+        .map_err(|_| anyhow!("`over = \"{}\"` of a [[repeat]] is not a list", repeat.over))?;
+    Ok(iter
+        .map(|item| {
+            let mut map: IndexMap<Value, Value> = IndexMap::new();
+            if let Ok(keys) = ctx.try_iter() {
+                for key in keys {
+                    let value = ctx.get_item(&key).unwrap_or_default();
+                    map.insert(key, value);
+                }
+            }
+            map.insert(Value::from(repeat.bind.as_str()), item);
+            Value::from(map)
+        })
+        .collect())
 }
 
 fn render_one(
@@ -296,6 +348,59 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("both render to `a.txt`"), "{err}");
+    }
+
+    #[test]
+    fn repeat_renders_one_file_per_item() {
+        let mut all: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        all.insert(
+            "pack.toml".into(),
+            br#"[pack]
+name = "t"
+version = "1.0.0"
+[options.extra]
+type = "list"
+default = ["Order total:float", "Note body:text"]
+[computed]
+models = "extra | map('resource_model') | list"
+[[repeat]]
+paths_containing = "{{ m."
+over = "models"
+as = "m"
+"#
+            .to_vec(),
+        );
+        all.insert(
+            "template/models/{{ m.snake }}.py.jinja".into(),
+            b"class {{ m.name }}: ...\n".to_vec(),
+        );
+        all.insert(
+            "template/all.txt.jinja".into(),
+            b"{% for m in models %}{{ m.plural }}\n{% endfor %}".to_vec(),
+        );
+        let p = Pack::from_files(all).unwrap();
+        let opts: Options = [(
+            "extra".to_string(),
+            super::super::options::OptValue::List(vec![
+                "Order total:float".into(),
+                "Note body:text".into(),
+            ]),
+        )]
+        .into_iter()
+        .collect();
+        let ctx = context(&p, &ProjectName::parse("demo").unwrap(), &opts).unwrap();
+        let tree = render(&p, &ctx).unwrap();
+        assert_eq!(tree["models/order.py"], b"class Order: ...\n");
+        assert_eq!(tree["models/note.py"], b"class Note: ...\n");
+        assert_eq!(tree["all.txt"], b"orders\nnotes\n");
+        let twice: Options = [(
+            "extra".to_string(),
+            super::super::options::OptValue::List(vec!["Order a:int".into(), "order b:int".into()]),
+        )]
+        .into_iter()
+        .collect();
+        let ctx = context(&p, &ProjectName::parse("demo").unwrap(), &twice).unwrap();
+        assert!(render(&p, &ctx).unwrap_err().to_string().contains("twice"));
     }
 
     #[test]
