@@ -124,6 +124,28 @@ impl Shell {
         }
     }
 
+    /// A progress bar for slow work (git fetches): a bar on a terminal, a status line otherwise,
+    /// nothing with `--quiet`.
+    pub fn progress(&self, label: &str) -> Progress {
+        if self.is_quiet() {
+            return Progress(None);
+        }
+        if !std::io::stderr().is_terminal() {
+            let (verb, rest) = label.split_once(' ').unwrap_or((label, ""));
+            self.status(verb, rest);
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        let style = indicatif::ProgressStyle::with_template(
+            "{prefix:>12.cyan.bold} [{bar:27}] {pos}/{len} objects",
+        )
+        .expect("valid template")
+        .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_prefix(label.split_once(' ').map_or(label, |(v, _)| v).to_string());
+        Progress(Some(bar))
+    }
+
     /// Prints an error and its causes, cargo style.
     pub fn error(&self, err: &anyhow::Error) {
         let label = Style::new().red().bold().apply_to("error");
@@ -138,6 +160,24 @@ impl Shell {
                     let _ = writeln!(stderr, "{lead}{line}");
                 }
             }
+        }
+    }
+}
+
+/// A progress bar handed out by [`Shell::progress`].
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    pub fn set(&self, done: u64, total: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
         }
     }
 }

@@ -216,10 +216,13 @@ fn bad_input_is_refused_with_exit_2() {
         "no pack named `no-such-pack`",
     );
     refused(
-        &["new", "demo", "--pack", "https://example.com/pack.git"],
-        "not supported yet",
+        &["new", "demo", "--pack", "file:///no/such/pack.git"],
+        "cannot fetch `file:///no/such/pack.git`",
     );
-    refused(&["new", "demo", "--pack", "fastapi@9.9.9"], "not 9.9.9");
+    refused(
+        &["new", "demo", "--pack", "fastapi@9.9.9"],
+        "the built-in pack has no version 9.9.9",
+    );
     refused(
         &["new", "demo", "--domain", "blog", "--resource", "Ab b:int"],
         "--resource goes with the custom domain",

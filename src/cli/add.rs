@@ -27,7 +27,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         yes,
         dry_run,
         allow_dirty,
-        offline: _,
+        offline,
         path,
     } = write;
     let what = match features.split_first() {
@@ -49,6 +49,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             asker,
             dry_run,
             allow_dirty,
+            offline,
         },
         shell,
     )?;

@@ -13,11 +13,14 @@ use crate::ui::Shell;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Your own edits against the recorded render (the default)
-    #[arg(long, conflicts_with_all = ["to_level", "with"])]
+    #[arg(long, conflicts_with_all = ["to_level", "with", "to"])]
     local: bool,
     /// What `fb upgrade --to-level N` would change, after merging
-    #[arg(long, value_name = "N", conflicts_with = "with")]
+    #[arg(long, value_name = "N", conflicts_with_all = ["with", "to"])]
     to_level: Option<i64>,
+    /// What `fb update --to VERSION` would change, after merging (`latest`: the newest release)
+    #[arg(long, value_name = "VERSION", conflicts_with = "with")]
+    to: Option<String>,
     /// What `fb add F,...` would change, after merging
     #[arg(long = "with", value_name = "F,...")]
     with: Option<String>,
@@ -27,6 +30,9 @@ pub struct Args {
     /// Only list the files and how each is affected
     #[arg(long)]
     stat: bool,
+    /// Never use the network: git packs must be cached
+    #[arg(long)]
+    offline: bool,
     /// The project directory (default: the one around the current directory)
     #[arg(long, value_name = "DIR", default_value = ".")]
     path: PathBuf,
@@ -36,20 +42,28 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     let Args {
         local: _,
         to_level,
+        to,
         with,
         exit_code,
         stat,
         path,
+        offline,
     } = args;
-    let target = match (to_level, with) {
-        (Some(level), _) => DiffTarget::ToLevel(level),
-        (None, Some(with)) => DiffTarget::With(split_list(&with)),
-        (None, None) => DiffTarget::Local,
+    let target = match (to_level, to, with) {
+        (Some(level), _, _) => DiffTarget::ToLevel(level),
+        (None, Some(v), _) if v == "latest" => DiffTarget::ToVersion(None),
+        (None, Some(v), _) => DiffTarget::ToVersion(Some(
+            semver::Version::parse(v.strip_prefix('v').unwrap_or(&v))
+                .map_err(|_| anyhow::anyhow!("`{v}` is not a version like 1.2.0 (or `latest`)"))?,
+        )),
+        (None, None, Some(with)) => DiffTarget::With(split_list(&with)),
+        (None, None, None) => DiffTarget::Local,
     };
     let outcome = crate::ops::diff::run(
         DiffOptions {
             start: path,
             target,
+            offline,
         },
         shell,
     )?;

@@ -4,8 +4,10 @@ mod add;
 mod diff;
 mod merge_file;
 mod new;
+mod packs;
 mod report;
 mod status;
+mod update;
 mod upgrade;
 mod write_args;
 
@@ -37,8 +39,10 @@ enum Command {
     New(Box<new::Args>),
     Status(status::Args),
     Upgrade(upgrade::Args),
+    Update(update::Args),
     Add(add::Args),
     Diff(diff::Args),
+    Packs(packs::Args),
     MergeFile(merge_file::Args),
 }
 
@@ -67,6 +71,8 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::run(*args, &shell),
         Command::Status(args) => status::run(args, &shell),
         Command::Upgrade(args) => upgrade::run(args, &shell),
+        Command::Update(args) => update::run(args, &shell),
+        Command::Packs(args) => packs::run(args, &shell),
         Command::Add(args) => add::run(args, &shell),
         Command::Diff(args) => diff::run(args, &shell),
         Command::MergeFile(args) => merge_file::run(args, &shell),

@@ -77,7 +77,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         pack,
         yes,
         dry_run,
-        offline: _,
+        offline,
     } = args;
     let mut explicit: IndexMap<String, Explicit> = IndexMap::new();
     for (key, value) in [
@@ -126,6 +126,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             explicit,
             asker: interactive.then_some(&prompter as &dyn Asker),
             dry_run,
+            offline,
         },
         shell,
     )?;

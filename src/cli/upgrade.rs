@@ -36,7 +36,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         yes,
         dry_run,
         allow_dirty,
-        offline: _,
+        offline,
         path,
     } = write;
     let mut overrides: IndexMap<String, Explicit> = super::parse_sets(&set)?;
@@ -52,6 +52,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             asker,
             dry_run,
             allow_dirty,
+            offline,
         },
         shell,
     )?;

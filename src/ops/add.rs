@@ -24,6 +24,7 @@ pub struct AddOptions<'a> {
     pub asker: Option<&'a dyn Asker>,
     pub dry_run: bool,
     pub allow_dirty: bool,
+    pub offline: bool,
 }
 
 pub struct AddOutcome {
@@ -76,7 +77,7 @@ pub fn overrides(
 }
 
 pub fn run(opts: AddOptions<'_>, shell: &Shell) -> Result<AddOutcome> {
-    let project = Project::open(&opts.start, shell)?;
+    let project = Project::open(&opts.start, opts.offline, shell)?;
     let (overrides, already) = overrides(&project, &opts.what)?;
     if let Addition::Features(wanted) = &opts.what
         && already.len() == wanted.len()

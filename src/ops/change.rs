@@ -15,7 +15,6 @@ use crate::pack::Pack;
 use crate::pack::options::{self, Asker, Explicit, Options};
 use crate::pack::render::{self, Tree};
 use crate::plan::{self, Move, Plan};
-use crate::source::PackSource;
 use crate::ui::Shell;
 
 /// A project, recovered if needed, with its lock and its pack verified against the lock.
@@ -29,37 +28,16 @@ pub struct Project {
 impl Project {
     /// Finds the project around `start`, completes or discards an interrupted transaction (and
     /// says which), reads the lock and loads the pack it names.
-    pub fn open(start: &Path, shell: &Shell) -> Result<Project> {
+    pub fn open(start: &Path, offline: bool, shell: &Shell) -> Result<Project> {
         let root = crate::project::find_root(start)?;
         recover(&root, shell)?;
         let lock = Lock::read(&root.join(LOCK_FILE))?;
-        let source = PackSource::from_lock_string(&lock.pack.source)?;
-        let pack = source.load().with_context(|| {
+        let pack = crate::source::load_locked(&lock.pack, offline, shell).with_context(|| {
             format!(
-                "cannot load pack `{}` recorded in the lockfile",
-                lock.pack.name
+                "cannot use pack `{}` {} recorded in the lockfile",
+                lock.pack.name, lock.pack.version
             )
         })?;
-        if pack.name() != lock.pack.name || pack.version() != lock.pack.version {
-            bail!(
-                "the project was made with pack `{}` {}, but `{}` now provides `{}` {}: that version is not available to this fb",
-                lock.pack.name,
-                lock.pack.version,
-                lock.pack.source,
-                pack.name(),
-                pack.version()
-            );
-        }
-        if pack.checksum != lock.pack.checksum {
-            bail!(
-                "pack `{}` {} from `{}` has changed since it made this project (its checksum is {}, the lockfile records {}): restore that pack version, or regenerate the project",
-                lock.pack.name,
-                lock.pack.version,
-                lock.pack.source,
-                pack.checksum,
-                lock.pack.checksum
-            );
-        }
         let name =
             ProjectName::parse(&lock.project).context("the lockfile's project name is invalid")?;
         Ok(Project {
@@ -102,9 +80,22 @@ impl Project {
         Ok((tree, ctx))
     }
 
-    /// Resolves new options: the recorded ones, with `overrides` on top.
+    /// Resolves new options for this pack: the recorded ones, with `overrides` on top.
     pub fn new_options(
         &self,
+        overrides: IndexMap<String, Explicit>,
+        asker: Option<&dyn Asker>,
+        shell: &Shell,
+    ) -> Result<Options> {
+        self.new_options_for(&self.pack, overrides, asker, shell)
+    }
+
+    /// Resolves options for `target` (this pack, or a newer version of it): the recorded choices
+    /// carry over where `target` still has the option, with `overrides` on top; options new in
+    /// `target` take their defaults, or are asked on a terminal.
+    pub fn new_options_for(
+        &self,
+        target: &Pack,
         overrides: IndexMap<String, Explicit>,
         asker: Option<&dyn Asker>,
         shell: &Shell,
@@ -122,22 +113,16 @@ impl Project {
             explicit.insert(k, v);
         }
         // Options the pack has since dropped are not the user's to fix here.
-        explicit.retain(|k, _| self.pack.manifest.options.contains_key(k));
-        options::resolve(&self.pack.manifest, &explicit, asker, &mut |w| {
-            shell.warn(w)
-        })
+        explicit.retain(|k, _| target.manifest.options.contains_key(k));
+        options::resolve(&target.manifest, &explicit, asker, &mut |w| shell.warn(w))
     }
+}
 
-    /// A label for conflict markers: `fastapi 0.1.0 (level 2)`.
-    pub fn label(&self, options: &Options) -> String {
-        match options.get("level") {
-            Some(level) => format!(
-                "{} {} (level {level})",
-                self.pack.name(),
-                self.pack.version()
-            ),
-            None => format!("{} {}", self.pack.name(), self.pack.version()),
-        }
+/// A label for conflict markers: `fastapi 0.1.0 (level 2)`.
+pub fn label(pack: &Pack, options: &Options) -> String {
+    match options.get("level") {
+        Some(level) => format!("{} {} (level {level})", pack.name(), pack.version()),
+        None => format!("{} {}", pack.name(), pack.version()),
     }
 }
 
@@ -159,13 +144,22 @@ pub struct Prepared {
     pub new_label: String,
 }
 
-/// Plans moving the project from its recorded options to `new_options`.
-pub fn prepare(project: &Project, new_options: Options) -> Result<Prepared> {
+/// What to move the project to: a pack (the locked one, or another version) and its options.
+pub struct Target<'a> {
+    pub pack: &'a Pack,
+    /// What the lock records about `pack`.
+    pub locked: crate::lock::LockedPack,
+    pub options: Options,
+}
+
+/// Plans moving the project from its recorded render to `target`.
+pub fn prepare(project: &Project, target: Target<'_>) -> Result<Prepared> {
     let (base, base_ctx) = project.base()?;
-    let (theirs, theirs_ctx) = project.render(&new_options)?;
-    let moves = moves(project, &base_ctx, &theirs_ctx)?;
-    let old_label = project.label(&project.lock.options);
-    let new_label = project.label(&new_options);
+    let theirs_ctx = render::context(target.pack, &project.name, &target.options)?;
+    let theirs = render::render(target.pack, &theirs_ctx)?;
+    let moves = moves(project, target.pack, &base_ctx, &theirs_ctx)?;
+    let old_label = label(&project.pack, &project.lock.options);
+    let new_label = label(target.pack, &target.options);
     let labels = Labels {
         ours: "yours",
         base: &old_label,
@@ -180,7 +174,8 @@ pub fn prepare(project: &Project, new_options: Options) -> Result<Prepared> {
         &labels,
     )?;
     let mut new_lock = project.lock.clone();
-    new_lock.options = new_options;
+    new_lock.pack = target.locked;
+    new_lock.options = target.options;
     new_lock.files = plan.new_hashes.clone();
     Ok(Prepared {
         plan,
@@ -190,21 +185,42 @@ pub fn prepare(project: &Project, new_options: Options) -> Result<Prepared> {
     })
 }
 
-/// The pack's `[[moves]]` that apply, with their paths rendered.
+/// The target pack's `[[moves]]` that apply, with their paths rendered. `when` sees the new
+/// options, plus `old` (the recorded options) and `old_version` (the recorded pack version).
 fn moves(
     project: &Project,
+    target: &Pack,
     base_ctx: &minijinja::Value,
     theirs_ctx: &minijinja::Value,
 ) -> Result<Vec<Move>> {
     let env = render::expression_env();
+    let mut when_ctx: IndexMap<minijinja::Value, minijinja::Value> = IndexMap::new();
+    if let Ok(keys) = theirs_ctx.try_iter() {
+        for key in keys {
+            let value = theirs_ctx.get_item(&key).unwrap_or_default();
+            when_ctx.insert(key, value);
+        }
+    }
+    let old: IndexMap<minijinja::Value, minijinja::Value> = project
+        .lock
+        .options
+        .iter()
+        .map(|(k, v)| (minijinja::Value::from(k.as_str()), v.to_value()))
+        .collect();
+    when_ctx.insert("old".into(), minijinja::Value::from(old));
+    when_ctx.insert(
+        "old_version".into(),
+        minijinja::Value::from(project.pack.version()),
+    );
+    let when_ctx = minijinja::Value::from(when_ctx);
     let mut out = Vec::new();
-    for m in &project.pack.manifest.moves {
+    for m in &target.manifest.moves {
         if let Some(when) = &m.when {
             let expr = env
                 .compile_expression(when)
                 .map_err(|e| anyhow!(render::describe_error(&e)))?;
             if !expr
-                .eval(theirs_ctx.clone())
+                .eval(when_ctx.clone())
                 .map_err(|e| anyhow!(render::describe_error(&e)))?
                 .is_true()
             {
@@ -259,7 +275,12 @@ pub fn change_options(
         check_clean(&project.root, allow_dirty)?;
     }
     let options = project.new_options(overrides, asker, shell)?;
-    let prepared = prepare(project, options)?;
+    let target = Target {
+        pack: &project.pack,
+        locked: project.lock.pack.clone(),
+        options,
+    };
+    let prepared = prepare(project, target)?;
     if !dry_run {
         apply(project, &prepared)?;
     }

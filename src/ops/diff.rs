@@ -15,12 +15,15 @@ pub enum DiffTarget {
     /// The user's own edits against the recorded render.
     Local,
     ToLevel(i64),
+    /// What `fb update --to VERSION` would change (`None`: the newest release).
+    ToVersion(Option<semver::Version>),
     With(Vec<String>),
 }
 
 pub struct DiffOptions {
     pub start: PathBuf,
     pub target: DiffTarget,
+    pub offline: bool,
 }
 
 /// The files that differ, each with its old and new content.
@@ -30,9 +33,33 @@ pub struct DiffOutcome {
 }
 
 pub fn run(opts: DiffOptions, shell: &Shell) -> Result<DiffOutcome> {
-    let project = Project::open(&opts.start, shell)?;
+    let project = Project::open(&opts.start, opts.offline, shell)?;
     let overrides: IndexMap<String, Explicit> = match opts.target {
         DiffTarget::Local => return local(&project),
+        DiffTarget::ToVersion(version) => {
+            let Some(update) =
+                super::update::plan(&project, version.as_ref(), opts.offline, None, shell)?
+            else {
+                return Ok(DiffOutcome {
+                    changes: Vec::new(),
+                    labels: (
+                        project.lock.pack.version.clone(),
+                        "the newest version".into(),
+                    ),
+                });
+            };
+            let changes = update
+                .prepared
+                .plan
+                .changes
+                .into_iter()
+                .filter(|c| c.kind != Kind::Unchanged)
+                .collect();
+            return Ok(DiffOutcome {
+                changes,
+                labels: (update.prepared.old_label, update.prepared.new_label),
+            });
+        }
         DiffTarget::ToLevel(level) => {
             [("level".to_string(), Explicit::Value(level.to_string()))].into()
         }
@@ -41,7 +68,12 @@ pub fn run(opts: DiffOptions, shell: &Shell) -> Result<DiffOutcome> {
         }
     };
     let options = project.new_options(overrides, None, shell)?;
-    let prepared = change::prepare(&project, options)?;
+    let target = change::Target {
+        pack: &project.pack,
+        locked: project.lock.pack.clone(),
+        options,
+    };
+    let prepared = change::prepare(&project, target)?;
     let changes = prepared
         .plan
         .changes

@@ -5,5 +5,7 @@ pub mod add;
 pub mod change;
 pub mod diff;
 pub mod new;
+pub mod packs;
 pub mod status;
+pub mod update;
 pub mod upgrade;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use indexmap::IndexMap;
 
-use crate::lock::{LOCK_FILE, Lock, LockedPack};
+use crate::lock::{LOCK_FILE, Lock};
 use crate::names::ProjectName;
 use crate::pack::options::{self, Asker, Explicit, Options};
 use crate::pack::render::{self, Tree};
@@ -23,6 +23,8 @@ pub struct NewOptions<'a> {
     /// Asks for options not given on the command line; `None` takes defaults.
     pub asker: Option<&'a dyn Asker>,
     pub dry_run: bool,
+    /// Never fetch: git packs must be cached.
+    pub offline: bool,
 }
 
 pub struct NewOutcome {
@@ -53,21 +55,22 @@ pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
     // Refuse a taken destination before asking any question.
     crate::apply::check_new_target(&target)?;
 
-    let pack = opts.pack.load()?;
+    let loaded = opts.pack.load(opts.offline, shell)?;
+    let pack = &loaded.pack;
     shell.verbose(
         "Loaded",
         format!(
             "pack {} {} ({})",
             pack.name(),
             pack.version(),
-            opts.pack.source.lock_string()
+            loaded.source.lock_string()
         ),
     );
     let options = options::resolve(&pack.manifest, &opts.explicit, opts.asker, &mut |w| {
         shell.warn(w)
     })?;
-    let ctx = render::context(&pack, &project, &options)?;
-    let mut files = render::render(&pack, &ctx).with_context(|| {
+    let ctx = render::context(pack, &project, &options)?;
+    let mut files = render::render(pack, &ctx).with_context(|| {
         format!(
             "pack `{}` {} cannot render this project",
             pack.name(),
@@ -77,13 +80,7 @@ pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
 
     let lock = Lock {
         project: project.name.clone(),
-        pack: LockedPack {
-            name: pack.name().to_string(),
-            source: opts.pack.source.lock_string(),
-            version: pack.version().to_string(),
-            commit: None,
-            checksum: pack.checksum.clone(),
-        },
+        pack: loaded.locked(),
         options: options.clone(),
         files: hashes(&files),
     };

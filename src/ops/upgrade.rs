@@ -16,6 +16,7 @@ pub struct UpgradeOptions<'a> {
     pub asker: Option<&'a dyn Asker>,
     pub dry_run: bool,
     pub allow_dirty: bool,
+    pub offline: bool,
 }
 
 pub struct UpgradeOutcome {
@@ -26,7 +27,7 @@ pub struct UpgradeOutcome {
 }
 
 pub fn run(opts: UpgradeOptions<'_>, shell: &Shell) -> Result<UpgradeOutcome> {
-    let project = Project::open(&opts.start, shell)?;
+    let project = Project::open(&opts.start, opts.offline, shell)?;
     let from_level = match project.lock.options.get("level") {
         Some(OptValue::Int(level)) => *level,
         _ => bail!(

@@ -1,26 +1,78 @@
-//! The pack that ships inside the binary, built from `templates/fastapi/` at compile time.
+//! The pack that ships inside the binary: the current version built from `templates/fastapi/`, and
+//! every earlier released version from `registry/archive/`, all embedded at compile time, so a
+//! project made by an older fb can be updated offline.
 
 use std::collections::BTreeMap;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use include_dir::{Dir, include_dir};
 
 use crate::pack::Pack;
 
-static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates/fastapi");
+static CURRENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates/fastapi");
+static ARCHIVE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/registry/archive");
 
+/// The current built-in pack.
 pub fn load() -> Result<Pack> {
-    let mut files = BTreeMap::new();
-    collect(&BUILTIN, &mut files);
-    Pack::from_files(files)
+    Pack::from_files(files(&CURRENT, ""))
 }
 
-fn collect(dir: &Dir<'static>, files: &mut BTreeMap<String, Vec<u8>>) {
+/// A given version of the built-in pack: the current one, or an archived one.
+pub fn load_version(version: &semver::Version) -> Result<Pack> {
+    let current = load()?;
+    if &current.manifest.version() == version {
+        return Ok(current);
+    }
+    let name = format!("{}-{version}", super::BUILTIN_NAME);
+    match ARCHIVE.get_dir(&name) {
+        Some(dir) => Pack::from_files(files(dir, &name)),
+        None => bail!(
+            "the built-in pack has no version {version} (this fb has {}): a newer fb may have it",
+            versions()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The built-in pack's versions, oldest first.
+pub fn versions() -> Vec<semver::Version> {
+    let prefix = format!("{}-", super::BUILTIN_NAME);
+    let mut out: Vec<semver::Version> = ARCHIVE
+        .dirs()
+        .filter_map(|d| {
+            d.path()
+                .to_str()?
+                .strip_prefix(&prefix)
+                .and_then(|v| semver::Version::parse(v).ok())
+        })
+        .collect();
+    if let Ok(current) = load() {
+        out.push(current.manifest.version());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn files(dir: &Dir<'static>, strip: &str) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    collect(dir, strip, &mut out);
+    out
+}
+
+fn collect(dir: &Dir<'static>, strip: &str, files: &mut BTreeMap<String, Vec<u8>>) {
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
-        files.insert(path, file.contents().to_vec());
+        let rel = path
+            .strip_prefix(strip)
+            .map(|p| p.trim_start_matches('/'))
+            .unwrap_or(&path);
+        files.insert(rel.to_string(), file.contents().to_vec());
     }
     for sub in dir.dirs() {
-        collect(sub, files);
+        collect(sub, strip, files);
     }
 }

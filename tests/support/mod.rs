@@ -14,6 +14,11 @@ pub fn fb(cwd: &Path) -> Command {
         .env("NO_COLOR", "1")
         .env("RUST_BACKTRACE", "0")
         .env_remove("CLICOLOR_FORCE")
+        // Never the user's own cache; tests that need one of their own set FB_HOME again.
+        .env(
+            "FB_HOME",
+            std::env::temp_dir().join(format!("fb-test-home-{}", std::process::id())),
+        )
         .write_stdin("");
     cmd
 }

@@ -1,0 +1,101 @@
+//! `fb update [--to VERSION] [--check]`.
+
+use anyhow::{Context, Result};
+
+use super::Outcome;
+use super::write_args::WriteArgs;
+use crate::ops::update::{UpdateOptions, UpdateOutcome};
+use crate::ui::Shell;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Move the project to another version of its pack (default: the newest), three-way merged
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The version to go to (default: the newest release)
+    #[arg(long, value_name = "VERSION")]
+    to: Option<String>,
+    /// Only say whether a newer version exists (exit status 1 if one does)
+    #[arg(long)]
+    check: bool,
+    /// Output format of --check
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[command(flatten)]
+    write: WriteArgs,
+}
+
+pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
+    let Args {
+        to,
+        check,
+        format,
+        write,
+    } = args;
+    let WriteArgs {
+        yes,
+        dry_run,
+        allow_dirty,
+        offline,
+        path,
+    } = write;
+    let to = to
+        .map(|v| {
+            semver::Version::parse(v.strip_prefix('v').unwrap_or(&v))
+                .with_context(|| format!("`{v}` is not a version like 1.2.0"))
+        })
+        .transpose()?;
+    let asker = super::write_args::asker(yes, shell);
+    let outcome = crate::ops::update::run(
+        UpdateOptions {
+            start: path,
+            to,
+            check,
+            asker,
+            dry_run,
+            allow_dirty,
+            offline,
+        },
+        shell,
+    )?;
+    match outcome {
+        UpdateOutcome::UpToDate { current } => {
+            if check && format == Format::Json {
+                shell.out(format!("{{\"current\":\"{current}\",\"newest\":\"{current}\",\"update_available\":false}}"));
+            } else {
+                shell.status(
+                    "Fresh",
+                    format!("the project uses the newest version ({current}); nothing to do"),
+                );
+            }
+            Ok(Outcome::Done)
+        }
+        UpdateOutcome::Available { current, newest } => {
+            if format == Format::Json {
+                shell.out(format!("{{\"current\":\"{current}\",\"newest\":\"{newest}\",\"update_available\":true}}"));
+            } else {
+                shell.out(format!(
+                    "version {newest} is available (the project uses {current}): run `fb update`"
+                ));
+            }
+            Ok(Outcome::NeedsUser)
+        }
+        UpdateOutcome::Updated { from, to, prepared } => {
+            let result = super::report::plan(shell, &prepared.plan, dry_run);
+            let changed = prepared.plan.changes.iter().filter(|c| c.writes()).count();
+            if dry_run {
+                shell.note(format!("{changed} file(s) would change from {from} to {to}; nothing was written (--dry-run)"));
+            } else {
+                shell.status(
+                    "Updated",
+                    format!("from {from} to {to}: {changed} file(s) changed"),
+                );
+            }
+            Ok(result)
+        }
+    }
+}
