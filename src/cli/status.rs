@@ -27,8 +27,12 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             .unwrap_or_default(),
         report.root.display()
     ));
+    let newer = match &report.newer {
+        Some(v) => format!("; {v} is available: `fb update`"),
+        None => String::new(),
+    };
     shell.out(format!(
-        "pack    {} {} ({})",
+        "pack    {} {} ({}){newer}",
         lock.pack.name, lock.pack.version, lock.pack.source
     ));
     let options: Vec<String> = lock
