@@ -449,3 +449,47 @@ fn an_interrupted_checkout_is_redone() {
         APP_V1
     );
 }
+
+#[test]
+fn a_new_option_without_a_default_must_be_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = pack_repo(&tmp.path().join("pack"));
+    let home = tmp.path().join("home");
+    fbh(tmp.path(), &home)
+        .args(["new", "demo", "--pack", &format!("{}@2.0.0", repo.url())])
+        .assert()
+        .success();
+    let m3 = manifest(
+        "3.0.0",
+        "\n[options.style]\ntype = \"str\"\ndefault = \"tabs\"\n\n[options.region]\ntype = \"str\"\nchoices = [\"eu\", \"us\"]\nprompt = \"Region\"\n",
+    );
+    repo.release(
+        "v3.0.0",
+        &[
+            ("pack.toml", &m3),
+            ("template/app.py", APP_V2),
+            ("template/region.txt.jinja", b"{{ region }}\n"),
+        ],
+    );
+    let project = tmp.path().join("demo");
+    fbh(&project, &home)
+        .arg("update")
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "option `region` has no default and no value was given: pass --set region=VALUE",
+        ));
+    fbh(&project, &home)
+        .args(["update", "--set", "region=mars"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown value `mars`: expected one of eu, us"));
+    fbh(&project, &home)
+        .args(["update", "--set", "region=eu"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(project.join("region.txt")).unwrap(),
+        "eu\n"
+    );
+}

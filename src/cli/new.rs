@@ -187,7 +187,7 @@ fn report(outcome: &NewOutcome, dry_run: bool, shell: &Shell) {
 pub(super) struct Prompter;
 
 impl Asker for Prompter {
-    fn ask(&self, _name: &str, spec: &OptionSpec, default: &OptValue) -> Result<OptValue> {
+    fn ask(&self, _name: &str, spec: &OptionSpec, default: Option<&OptValue>) -> Result<OptValue> {
         use dialoguer::{Confirm, Input, MultiSelect, Select};
         let prompt = spec.prompt.clone().unwrap_or_default();
         let theme = dialoguer::theme::ColorfulTheme::default();
@@ -196,12 +196,13 @@ impl Asker for Prompter {
             OptionKind::Bool => OptValue::Bool(
                 Confirm::with_theme(&theme)
                     .with_prompt(prompt)
-                    .default(*default == OptValue::Bool(true))
+                    .default(default == Some(&OptValue::Bool(true)))
                     .interact()?,
             ),
             OptionKind::List => {
-                let OptValue::List(current) = default else {
-                    unreachable!("list options have list defaults")
+                let current = match default {
+                    Some(OptValue::List(items)) => items.clone(),
+                    _ => Vec::new(),
                 };
                 let checked: Vec<bool> = choices.iter().map(|c| current.contains(c)).collect();
                 let picked = MultiSelect::with_theme(&theme)
@@ -214,7 +215,7 @@ impl Asker for Prompter {
             kind if !choices.is_empty() => {
                 let start = choices
                     .iter()
-                    .position(|c| *c == default.to_string())
+                    .position(|c| default.is_some_and(|d| *c == d.to_string()))
                     .unwrap_or(0);
                 let i = Select::with_theme(&theme)
                     .with_prompt(prompt)
@@ -224,10 +225,11 @@ impl Asker for Prompter {
                 OptValue::parse(kind, &choices[i])?
             }
             kind => {
-                let text: String = Input::with_theme(&theme)
-                    .with_prompt(prompt)
-                    .default(default.to_string())
-                    .interact_text()?;
+                let mut input = Input::<String>::with_theme(&theme).with_prompt(prompt);
+                if let Some(default) = default {
+                    input = input.default(default.to_string());
+                }
+                let text = input.interact_text()?;
                 OptValue::parse(kind, &text)?
             }
         };

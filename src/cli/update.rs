@@ -25,6 +25,9 @@ pub struct Args {
     /// Output format of --check
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Set a pack option (one the new version adds, say): KEY=VALUE (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
     #[command(flatten)]
     write: WriteArgs,
 }
@@ -34,8 +37,10 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         to,
         check,
         format,
+        set,
         write,
     } = args;
+    let overrides = super::parse_sets(&set)?;
     let WriteArgs {
         yes,
         dry_run,
@@ -55,6 +60,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             start: path,
             to,
             check,
+            overrides,
             asker,
             dry_run,
             allow_dirty,

@@ -37,8 +37,14 @@ pub fn run(opts: DiffOptions, shell: &Shell) -> Result<DiffOutcome> {
     let overrides: IndexMap<String, Explicit> = match opts.target {
         DiffTarget::Local => return local(&project),
         DiffTarget::ToVersion(version) => {
-            let Some(update) =
-                super::update::plan(&project, version.as_ref(), opts.offline, None, shell)?
+            let Some(update) = super::update::plan(
+                &project,
+                version.as_ref(),
+                IndexMap::new(),
+                opts.offline,
+                None,
+                shell,
+            )?
             else {
                 return Ok(DiffOutcome {
                     changes: Vec::new(),

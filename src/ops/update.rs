@@ -17,6 +17,8 @@ pub struct UpdateOptions<'a> {
     pub to: Option<semver::Version>,
     /// Only report whether a newer version exists.
     pub check: bool,
+    /// Values for options (new ones, above all): `--set KEY=VALUE`.
+    pub overrides: IndexMap<String, crate::pack::options::Explicit>,
     pub asker: Option<&'a dyn Asker>,
     pub dry_run: bool,
     pub allow_dirty: bool,
@@ -58,6 +60,7 @@ pub fn newest(project: &Project, offline: bool, shell: &Shell) -> Result<Option<
 pub fn plan(
     project: &Project,
     to: Option<&semver::Version>,
+    overrides: IndexMap<String, crate::pack::options::Explicit>,
     offline: bool,
     asker: Option<&dyn Asker>,
     shell: &Shell,
@@ -95,7 +98,7 @@ pub fn plan(
             project.pack.name()
         );
     }
-    let options = project.new_options_for(&loaded.pack, IndexMap::new(), asker, shell)?;
+    let options = project.new_options_for(&loaded.pack, overrides, asker, shell)?;
     let prepared = change::prepare(
         project,
         Target {
@@ -123,7 +126,15 @@ pub fn run(opts: UpdateOptions<'_>, shell: &Shell) -> Result<UpdateOutcome> {
     if !opts.dry_run {
         change::check_clean(&project.root, opts.allow_dirty)?;
     }
-    let Some(update) = plan(&project, opts.to.as_ref(), opts.offline, opts.asker, shell)? else {
+    let Some(update) = plan(
+        &project,
+        opts.to.as_ref(),
+        opts.overrides,
+        opts.offline,
+        opts.asker,
+        shell,
+    )?
+    else {
         return Ok(UpdateOutcome::UpToDate { current });
     };
     if !opts.dry_run {

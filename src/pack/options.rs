@@ -38,7 +38,9 @@ pub struct OptionSpec {
     /// Allowed values (for a list: allowed items).
     #[serde(default)]
     pub choices: Option<Vec<toml::Value>>,
-    pub default: toml::Value,
+    /// The value taken without an answer; an option without one must be given (or asked).
+    #[serde(default)]
+    pub default: Option<toml::Value>,
     /// The value when `when` is false (defaults to `default`).
     #[serde(default)]
     pub otherwise: Option<toml::Value>,
@@ -141,8 +143,15 @@ pub fn split_list(raw: &str) -> Vec<String> {
 
 impl OptionSpec {
     pub(crate) fn check(&self) -> Result<()> {
-        let default = OptValue::from_toml(self.kind, &self.default).context("bad `default`")?;
-        self.check_value(&default).context("bad `default`")?;
+        if let Some(default) = &self.default {
+            let default = OptValue::from_toml(self.kind, default).context("bad `default`")?;
+            self.check_value(&default).context("bad `default`")?;
+        }
+        if self.when.is_some() && self.otherwise.is_none() && self.default_value().is_none() {
+            bail!(
+                "it has a `when` but neither `default` nor `otherwise`: say what it is when it does not apply"
+            );
+        }
         if let Some(otherwise) = &self.otherwise {
             let otherwise = OptValue::from_toml(self.kind, otherwise).context("bad `otherwise`")?;
             self.check_value(&otherwise).context("bad `otherwise`")?;
@@ -158,15 +167,31 @@ impl OptionSpec {
         Ok(())
     }
 
-    pub fn default_value(&self) -> OptValue {
-        OptValue::from_toml(self.kind, &self.default).expect("checked at load")
+    /// The default; a list without one defaults to the empty list.
+    pub fn default_value(&self) -> Option<OptValue> {
+        match &self.default {
+            Some(v) => Some(OptValue::from_toml(self.kind, v).expect("checked at load")),
+            None if self.kind == OptionKind::List => Some(OptValue::List(Vec::new())),
+            None => None,
+        }
     }
 
     fn otherwise_value(&self) -> OptValue {
-        self.otherwise.as_ref().map_or_else(
-            || self.default_value(),
-            |v| OptValue::from_toml(self.kind, v).expect("checked at load"),
-        )
+        match &self.otherwise {
+            Some(v) => OptValue::from_toml(self.kind, v).expect("checked at load"),
+            None => self
+                .default_value()
+                .expect("checked at load: `when` needs a default or `otherwise`"),
+        }
+    }
+
+    fn kind_of(value: &OptValue) -> OptionKind {
+        match value {
+            OptValue::Bool(_) => OptionKind::Bool,
+            OptValue::Int(_) => OptionKind::Int,
+            OptValue::Str(_) => OptionKind::Str,
+            OptValue::List(_) => OptionKind::List,
+        }
     }
 
     /// The allowed values as the user would type them.
@@ -225,7 +250,7 @@ pub enum Explicit {
 
 /// Asks the user for an option's value (a terminal prompt); implemented by the UI.
 pub trait Asker {
-    fn ask(&self, name: &str, spec: &OptionSpec, default: &OptValue) -> Result<OptValue>;
+    fn ask(&self, name: &str, spec: &OptionSpec, default: Option<&OptValue>) -> Result<OptValue>;
 }
 
 /// The chosen options, in the pack's declaration order.
@@ -268,15 +293,12 @@ pub fn resolve(
         } else if let Some(given) = given {
             let value = match given {
                 Explicit::Value(raw) => OptValue::parse(spec.kind, raw),
-                Explicit::Carried(value)
-                    if std::mem::discriminant(value)
-                        == std::mem::discriminant(&spec.default_value()) =>
-                {
+                Explicit::Carried(value) if OptionSpec::kind_of(value) == spec.kind => {
                     Ok(value.clone())
                 }
                 Explicit::Carried(value) => Err(anyhow!("`{value}` is not a {}", spec.kind)),
                 Explicit::ListEdit { add, remove } => match spec.default_value() {
-                    OptValue::List(mut items) => {
+                    Some(OptValue::List(mut items)) => {
                         for item in add {
                             if !items.contains(item) {
                                 items.push(item.clone());
@@ -293,12 +315,14 @@ pub fn resolve(
                 .with_context(|| format!("invalid value for option `{name}`"))?;
             value
         } else if let (Some(asker), Some(_)) = (asker, &spec.prompt) {
-            let value = asker.ask(name, spec, &spec.default_value())?;
+            let value = asker.ask(name, spec, spec.default_value().as_ref())?;
             spec.check_value(&value)
                 .with_context(|| format!("invalid value for option `{name}`"))?;
             value
         } else {
-            spec.default_value()
+            spec.default_value().ok_or_else(|| {
+                anyhow!("option `{name}` has no default and no value was given: pass --set {name}=VALUE, or run on a terminal to be asked")
+            })?
         };
         values.insert(name.clone(), value);
     }
@@ -499,7 +523,7 @@ error = "level {{ level }} cannot cache"
 
     struct Fixed;
     impl Asker for Fixed {
-        fn ask(&self, _: &str, spec: &OptionSpec, _: &OptValue) -> Result<OptValue> {
+        fn ask(&self, _: &str, spec: &OptionSpec, _: Option<&OptValue>) -> Result<OptValue> {
             OptValue::parse(spec.kind, "3")
         }
     }
