@@ -76,3 +76,32 @@ fn collect(dir: &Dir<'static>, strip: &str, files: &mut BTreeMap<String, Vec<u8>
         collect(sub, strip, files);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Released versions and their checksums: existing projects' lockfiles record these, so an
+    /// archived pack must never change. (The checksum can be checked by hand; see README.)
+    const RELEASED: &[(&str, &str)] = &[("0.1.0", "sha256:9032260ae9e3ceb14dce71d92eb022d6f23cc1bec65e9c89089c56a8ee538ed9")];
+
+    #[test]
+    fn archived_versions_never_change() {
+        for (version, checksum) in RELEASED {
+            let pack = load_version(&semver::Version::parse(version).unwrap()).unwrap();
+            assert_eq!(pack.version(), *version);
+            if pack.manifest.version() != load().unwrap().manifest.version() {
+                assert_eq!(&pack.checksum, checksum, "the archived built-in pack {version} changed");
+            }
+        }
+    }
+
+    #[test]
+    fn every_version_is_listed_and_loads() {
+        let versions = versions();
+        assert!(!versions.is_empty());
+        for v in &versions {
+            assert_eq!(load_version(v).unwrap().manifest.version(), *v);
+        }
+    }
+}
