@@ -48,11 +48,6 @@ impl Project {
         })
     }
 
-    /// The recorded options, re-checked against the pack.
-    pub fn options(&self) -> Options {
-        self.lock.options.clone()
-    }
-
     /// Renders the pack with `options`.
     pub fn render(&self, options: &Options) -> Result<(Tree, minijinja::Value)> {
         let ctx = render::context(&self.pack, &self.name, options)?;
@@ -194,25 +189,22 @@ fn moves(
     theirs_ctx: &minijinja::Value,
 ) -> Result<Vec<Move>> {
     let env = render::expression_env();
-    let mut when_ctx: IndexMap<minijinja::Value, minijinja::Value> = IndexMap::new();
-    if let Ok(keys) = theirs_ctx.try_iter() {
-        for key in keys {
-            let value = theirs_ctx.get_item(&key).unwrap_or_default();
-            when_ctx.insert(key, value);
-        }
-    }
     let old: IndexMap<minijinja::Value, minijinja::Value> = project
         .lock
         .options
         .iter()
         .map(|(k, v)| (minijinja::Value::from(k.as_str()), v.to_value()))
         .collect();
-    when_ctx.insert("old".into(), minijinja::Value::from(old));
-    when_ctx.insert(
-        "old_version".into(),
-        minijinja::Value::from(project.pack.version()),
+    let when_ctx = render::with_values(
+        theirs_ctx,
+        [
+            ("old", minijinja::Value::from(old)),
+            (
+                "old_version",
+                minijinja::Value::from(project.pack.version()),
+            ),
+        ],
     );
-    let when_ctx = minijinja::Value::from(when_ctx);
     let mut out = Vec::new();
     for m in &target.manifest.moves {
         if let Some(when) = &m.when {

@@ -139,6 +139,21 @@ pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
     Ok(tree)
 }
 
+/// `ctx` (a map) with more values set.
+pub fn with_values<'a>(ctx: &Value, extra: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
+    let mut map: IndexMap<Value, Value> = IndexMap::new();
+    if let Ok(keys) = ctx.try_iter() {
+        for key in keys {
+            let value = ctx.get_item(&key).unwrap_or_default();
+            map.insert(key, value);
+        }
+    }
+    for (k, v) in extra {
+        map.insert(Value::from(k), v);
+    }
+    Value::from(map)
+}
+
 /// The contexts a template renders with: the project's, or one per item of a `[[repeat]]` list.
 fn contexts_for(
     pack: &Pack,
@@ -168,17 +183,7 @@ fn contexts_for(
         .try_iter()
         .map_err(|_| anyhow!("`over = \"{}\"` of a [[repeat]] is not a list", repeat.over))?;
     Ok(iter
-        .map(|item| {
-            let mut map: IndexMap<Value, Value> = IndexMap::new();
-            if let Ok(keys) = ctx.try_iter() {
-                for key in keys {
-                    let value = ctx.get_item(&key).unwrap_or_default();
-                    map.insert(key, value);
-                }
-            }
-            map.insert(Value::from(repeat.bind.as_str()), item);
-            Value::from(map)
-        })
+        .map(|item| with_values(ctx, [(repeat.bind.as_str(), item)]))
         .collect())
 }
 

@@ -83,7 +83,10 @@ mod tests {
 
     /// Released versions and their checksums: existing projects' lockfiles record these, so an
     /// archived pack must never change. (The checksum can be checked by hand; see README.)
-    const RELEASED: &[(&str, &str)] = &[("0.1.0", "sha256:9032260ae9e3ceb14dce71d92eb022d6f23cc1bec65e9c89089c56a8ee538ed9")];
+    const RELEASED: &[(&str, &str)] = &[(
+        "0.1.0",
+        "sha256:9032260ae9e3ceb14dce71d92eb022d6f23cc1bec65e9c89089c56a8ee538ed9",
+    )];
 
     #[test]
     fn archived_versions_never_change() {
@@ -91,7 +94,10 @@ mod tests {
             let pack = load_version(&semver::Version::parse(version).unwrap()).unwrap();
             assert_eq!(pack.version(), *version);
             if pack.manifest.version() != load().unwrap().manifest.version() {
-                assert_eq!(&pack.checksum, checksum, "the archived built-in pack {version} changed");
+                assert_eq!(
+                    &pack.checksum, checksum,
+                    "the archived built-in pack {version} changed"
+                );
             }
         }
     }
