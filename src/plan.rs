@@ -37,6 +37,8 @@ pub enum Kind {
     BinaryConflict,
     /// The template moved the file: the user's edits follow it to the new path.
     Moved,
+    /// Both changed a generated file (a lock file): the user's copy stays; its command re-creates it.
+    Regenerate,
 }
 
 impl Kind {
@@ -51,6 +53,7 @@ impl Kind {
             Kind::KeptDeleted => "kept-deleted",
             Kind::KeptModified => "kept-modified",
             Kind::BinaryConflict => "binary-conflict",
+            Kind::Regenerate => "regenerate",
             Kind::Moved => "moved",
         }
     }
@@ -81,6 +84,8 @@ pub struct FileChange {
     pub from: Option<String>,
     /// For a binary conflict: the template's version, written beside the user's as `FILE.fb-new`.
     pub fb_new: Option<Vec<u8>>,
+    /// For a generated file: the command that re-creates it.
+    pub regenerate: Option<String>,
 }
 
 impl FileChange {
@@ -127,6 +132,7 @@ pub fn build(
     base: &Tree,
     theirs: &Tree,
     moves: &[Move],
+    generated: &BTreeMap<String, String>,
     labels: &Labels<'_>,
 ) -> Result<Plan> {
     let read = |path: &str| -> Result<Option<Vec<u8>>> {
@@ -173,6 +179,7 @@ pub fn build(
             conflicts,
             from: None,
             fb_new: None,
+            regenerate: None,
         };
         let disk = read(path)?;
         match (base.get(path), theirs.get(path)) {
@@ -189,7 +196,10 @@ pub fn build(
                 Some(d) if b == t => {
                     changes.push(change(Kind::Unchanged, Some(d.clone()), Some(d), 0))
                 }
-                Some(d) => changes.push(merged(path, b, d, t, labels)),
+                Some(d) => match generated.get(path.as_str()) {
+                    Some(command) => changes.push(regenerate(path, d, command)),
+                    None => changes.push(merged(path, b, d, t, labels)),
+                },
             },
             (Some(_), None) if moved_from.contains(path.as_str()) => {} // handled at its new path
             (Some(_), None) => match disk {
@@ -218,7 +228,10 @@ pub fn build(
                         changes.push(change(Kind::Unchanged, Some(d.clone()), Some(d), 0))
                     }
                     // The user created a file where the template now adds one: merge, never overwrite.
-                    Some(d) => changes.push(merged(path, &[], d, t, labels)),
+                    Some(d) => match generated.get(path.as_str()) {
+                        Some(command) => changes.push(regenerate(path, d, command)),
+                        None => changes.push(merged(path, &[], d, t, labels)),
+                    },
                 }
             }
             (None, None) => unreachable!("paths come from base or theirs"),
@@ -254,6 +267,21 @@ fn merged(
         conflicts,
         from: None,
         fb_new,
+        regenerate: None,
+    }
+}
+
+/// A generated file both sides changed: the user's copy stays until its command re-creates it.
+fn regenerate(path: &str, ours: Vec<u8>, command: &str) -> FileChange {
+    FileChange {
+        path: path.to_string(),
+        kind: Kind::Regenerate,
+        old: Some(ours.clone()),
+        new: Some(ours),
+        conflicts: 0,
+        from: None,
+        fb_new: None,
+        regenerate: Some(command.to_string()),
     }
 }
 
@@ -278,6 +306,7 @@ fn moved(
             conflicts: 0,
             from: Some(m.from.clone()),
             fb_new: None,
+            regenerate: None,
         }]);
     };
     if new_disk.is_some() {
@@ -297,6 +326,7 @@ fn moved(
             conflicts: 0,
             from: Some(m.from.clone()),
             fb_new: None,
+            regenerate: None,
         }
     } else {
         let mut c = merged(&m.to, base, ours.clone(), theirs, labels);
@@ -323,6 +353,7 @@ fn moved(
             conflicts: 0,
             from: None,
             fb_new: None,
+            regenerate: None,
         });
     }
     Ok(out)
@@ -359,6 +390,7 @@ mod tests {
             &base,
             &tree(theirs),
             moves,
+            &[("uv.lock".to_string(), "uv lock".to_string())].into(),
             &Labels::default(),
         )
         .unwrap()
@@ -381,6 +413,7 @@ mod tests {
             ("deleted", "d\n"),
             ("dropped", "r\n"),
             ("dropped-edited", "k\n"),
+            ("uv.lock", "pins = 1\n"),
         ];
         let disk = [
             ("same", "s\n"),
@@ -391,6 +424,7 @@ mod tests {
             ("dropped-edited", "k edited\n"),
             ("mine", "user file\n"),
             ("both-added", "user's\n"),
+            ("uv.lock", "pins = 1\nmine = 1\n"),
         ];
         let theirs = [
             ("same", "s\n"),
@@ -400,6 +434,7 @@ mod tests {
             ("deleted", "d2\n"),
             ("new", "n\n"),
             ("both-added", "template's\n"),
+            ("uv.lock", "pins = 2\n"),
         ];
         let p = plan(&disk, &base, &theirs, &[]);
         assert_eq!(
@@ -414,6 +449,7 @@ mod tests {
                 ("new", Kind::Added),
                 ("same", Kind::Unchanged),
                 ("update", Kind::Update),
+                ("uv.lock", Kind::Regenerate),
             ]
             .map(|(p, k)| (p.to_string(), k))
         );

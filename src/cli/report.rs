@@ -20,6 +20,20 @@ pub fn plan(shell: &Shell, plan: &Plan, dry_run: bool) -> Outcome {
             shell.status(verb, what);
         }
     }
+    let commands: std::collections::BTreeSet<&str> = plan
+        .changes
+        .iter()
+        .filter_map(|c| c.regenerate.as_deref())
+        .collect();
+    for command in commands {
+        let files: Vec<&str> = plan
+            .changes
+            .iter()
+            .filter(|c| c.regenerate.as_deref() == Some(command))
+            .map(|c| c.path.as_str())
+            .collect();
+        shell.warn(format!("you and the template both changed {}: yours is kept; run `{command}` to bring it up to date", files.join(", ")));
+    }
     let conflicted = plan.conflicted();
     if conflicted.is_empty() {
         return Outcome::Done;
@@ -53,6 +67,7 @@ fn verb(kind: Kind, dry_run: bool) -> (&'static str, bool) {
         Kind::KeptDeleted => ("Kept deleted", "Keep deleted"),
         Kind::KeptModified => ("Kept", "Keep"),
         Kind::BinaryConflict => ("Conflict", "Conflict"),
+        Kind::Regenerate => ("Kept", "Keep"),
         Kind::Moved => ("Moved", "Move"),
     };
     (

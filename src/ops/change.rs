@@ -160,12 +160,20 @@ pub fn prepare(project: &Project, target: Target<'_>) -> Result<Prepared> {
         base: &old_label,
         theirs: &new_label,
     };
+    let generated = target
+        .pack
+        .manifest
+        .generated
+        .iter()
+        .map(|g| (g.path.clone(), g.command.clone()))
+        .collect();
     let plan = plan::build(
         &project.root,
         &project.lock.files,
         &base,
         &theirs,
         &moves,
+        &generated,
         &labels,
     )?;
     let mut new_lock = project.lock.clone();

@@ -106,6 +106,7 @@ fn local(project: &Project) -> Result<DiffOutcome> {
         conflicts: 0,
         from: None,
         fb_new: None,
+        regenerate: None,
     };
     for path in &changes.modified {
         out.push(entry(

@@ -27,9 +27,22 @@ pub struct Manifest {
     /// Templates rendered once per item of a list (one file per resource, say).
     #[serde(default)]
     pub repeat: Vec<Repeat>,
+    /// Files derived from others (a lock file), with the command that re-creates them: never
+    /// merged line by line.
+    #[serde(default)]
+    pub generated: Vec<Generated>,
     /// Text shown to the user, rendered with the template context.
     #[serde(default)]
     pub messages: Messages,
+}
+
+/// `[[generated]]`: when both the user and the template changed such a file, the user's copy is
+/// kept and the user is told to run `command`, which re-creates it from the merged inputs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Generated {
+    pub path: String,
+    pub command: String,
 }
 
 /// `[[repeat]]`: every template whose path contains `paths_containing` is rendered once per item
