@@ -83,10 +83,36 @@ fn golden_level_2_postgres_custom_resource() {
 }
 
 #[test]
+fn golden_level_3_sqlite_jwt() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "secure", "--level", "3", "--auth", "jwt"])
+        .assert()
+        .success();
+    assert_golden_tree("level3-sqlite-jwt", &tmp.path().join("secure"));
+}
+
+#[test]
+fn golden_level_4_postgres_oauth2() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args([
+            "new", "prod", "--level", "4", "--db", "postgres", "--auth", "oauth2",
+        ])
+        .assert()
+        .success();
+    assert_golden_tree("level4-postgres-oauth2", &tmp.path().join("prod"));
+}
+
+#[test]
 fn two_renders_are_byte_identical() {
     let tmp = tempfile::tempdir().unwrap();
     for args in [
         vec!["--level", "1"],
+        vec!["--level", "4", "--auth", "apikey"],
+        vec![
+            "--level", "3", "--db", "postgres", "--auth", "oauth2", "--domain", "blog",
+        ],
         vec!["--db", "postgres", "--domain", "shop"],
         vec!["--domain", "blog"],
         vec!["--resource", "Gadget name:str:unique at:datetime? n:int"],
@@ -192,7 +218,10 @@ fn bad_input_is_refused_with_exit_2() {
         &["new", "demo", "--level", "3", "--auth", "none"],
         "level 3 needs authentication",
     );
-    refused(&["new", "demo", "--level", "3"], "not available yet");
+    refused(
+        &["new", "demo", "--level", "5"],
+        "level 5 is not available yet",
+    );
     refused(
         &["new", "demo", "--db", "mongodb"],
         "MongoDB is not supported yet",

@@ -16,7 +16,7 @@ fn a_fresh_project_is_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path());
     fb(&project).arg("status").assert().success().stdout(
-        contains("pack    fastapi 0.1.0 (builtin)")
+        contains("pack    fastapi 0.2.0 (builtin)")
             .and(contains("options level=2 db=sqlite"))
             .and(contains("no changes since the last render")),
     );

@@ -145,10 +145,15 @@ fn refusals() {
         .code(2)
         .stderr(contains("does not go down levels"));
     fb(&project)
-        .args(["upgrade", "--to-level", "3"])
+        .args(["upgrade", "--to-level", "5"])
         .assert()
         .code(2)
-        .stderr(contains("not available yet"));
+        .stderr(contains("level 5 is not available yet"));
+    fb(&project)
+        .args(["upgrade", "--to-level", "3", "--auth", "none"])
+        .assert()
+        .code(2)
+        .stderr(contains("level 3 needs authentication"));
     fb(&project)
         .args(["upgrade", "--to-level", "2"])
         .assert()
@@ -387,4 +392,39 @@ fn add_resource_needs_a_pack_that_supports_it() {
         .assert()
         .code(2)
         .stderr(contains("has no `resources` option"));
+}
+
+#[test]
+fn a_project_from_the_previous_builtin_pack_updates_offline() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "old", "--level", "2", "--pack", "fastapi@0.1.0"])
+        .assert()
+        .success();
+    let project = tmp.path().join("old");
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(lock.contains("version = \"0.1.0\""), "{lock}");
+    append(
+        &project.join("app/routers/tasks.py"),
+        "\n\n@router.get(\"/stats/ping\")\ndef tasks_ping() -> dict[str, str]:\n    return {\"tasks\": \"pong\"}\n",
+    );
+    fb(&project)
+        .arg("status")
+        .assert()
+        .success()
+        .stdout(contains("0.2.0 is available"));
+    fb(&project)
+        .args(["update", "--offline"])
+        .assert()
+        .success()
+        .stderr(contains("from 0.1.0 to 0.2.0"));
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(lock.contains("version = \"0.2.0\""), "{lock}");
+    let router = std::fs::read_to_string(project.join("app/routers/tasks.py")).unwrap();
+    assert!(router.contains("def tasks_ping()"), "{router}");
+    // The updated project upgrades on with the new version's levels.
+    fb(&project)
+        .args(["upgrade", "--to-level", "3", "--dry-run"])
+        .assert()
+        .success();
 }

@@ -1,0 +1,1 @@
+"""Secure: a FastAPI CRUD API for tasks."""

@@ -1,0 +1,41 @@
+"""Database operations on tasks."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models.task import Task
+from app.schemas.task import TaskCreate, TaskUpdate
+
+
+def get(db: Session, task_id: int) -> Task | None:
+    return db.get(Task, task_id)
+
+
+def get_many(db: Session, *, offset: int, limit: int) -> Sequence[Task]:
+    statement = select(Task).order_by(Task.id)
+    return db.scalars(statement.offset(offset).limit(limit)).all()
+
+
+def create(db: Session, data: TaskCreate, *, owner_id: int) -> Task:
+    """Raises IntegrityError when a unique value is already taken."""
+    task = Task(**data.model_dump(), owner_id=owner_id)
+    db.add(task)
+    db.commit()
+    db.refresh(task)
+    return task
+
+
+def update(db: Session, task: Task, data: TaskUpdate) -> Task:
+    """Changes only the fields sent; raises IntegrityError when a unique value is taken."""
+    for field, value in data.model_dump(exclude_unset=True).items():
+        setattr(task, field, value)
+    db.commit()
+    db.refresh(task)
+    return task
+
+
+def delete(db: Session, task: Task) -> None:
+    db.delete(task)
+    db.commit()

@@ -1,0 +1,89 @@
+"""Dependencies shared by the routers."""
+
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.core.security import decode_access_token
+from app.crud import user as user_crud
+from app.database import get_db
+from app.models.user import User
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+# Ids are Integer columns: 32-bit on PostgreSQL.
+MAX_ID = 2**31 - 1
+
+# An id in a URL path: a positive integer; anything else is refused with 422.
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class Pagination(BaseModel):
+    """The `offset` and `limit` query parameters of list endpoints."""
+
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+PaginationDep = Annotated[Pagination, Query()]
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the app was built with (tests build apps with their own)."""
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+# Reads `Authorization: Bearer <token>`; without it, FastAPI answers 401 "Not authenticated".
+bearer_scheme = HTTPBearer(description="An access token from POST /auth/login")
+
+INVALID_CREDENTIALS = "Could not validate credentials"
+
+
+def unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def get_current_user(
+    credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer_scheme)],
+    db: SessionDep,
+    settings: SettingsDep,
+) -> User:
+    """The user the access token belongs to: 401 when the token is bad, 403 when inactive."""
+    token = credentials.credentials
+    try:
+        payload = decode_access_token(token, settings.secret_key.get_secret_value())
+    except jwt.ExpiredSignatureError:
+        raise unauthorized("Token expired") from None
+    except jwt.InvalidTokenError:
+        raise unauthorized(INVALID_CREDENTIALS) from None
+    try:
+        user_id = int(payload["sub"])
+    except ValueError:
+        raise unauthorized(INVALID_CREDENTIALS) from None
+    user = user_crud.get(db, user_id) if 1 <= user_id <= MAX_ID else None
+    if user is None:
+        raise unauthorized(INVALID_CREDENTIALS)
+    if not user.is_active:
+        raise HTTPException(status_code=403, detail="Inactive user")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+NOT_ENOUGH_PERMISSIONS = "Not enough permissions"
+
+
+def require_superuser(user: CurrentUser) -> User:
+    if not user.is_superuser:
+        raise HTTPException(status_code=403, detail=NOT_ENOUGH_PERMISSIONS)
+    return user
+
+
+SuperuserDep = Annotated[User, Depends(require_superuser)]

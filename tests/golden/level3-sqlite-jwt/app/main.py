@@ -1,0 +1,41 @@
+"""The FastAPI application: `create_app()` builds it, `app` is what `fastapi dev` serves."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.orm import sessionmaker
+
+from app.config import Settings, get_settings
+from app.database import Base, create_db_engine
+from app.initial_data import init_superuser
+from app.routers import auth, health, tasks, users
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Dev only: creates the missing tables at startup.
+    # Level 4 replaces this with Alembic migrations.
+    Base.metadata.create_all(app.state.engine)
+    # Creates FIRST_SUPERUSER_EMAIL when it is set and missing (level 4 runs this before startup).
+    with app.state.session_factory() as db:
+        init_superuser(db, app.state.settings)
+    yield
+    app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; tests pass their own Settings (another database)."""
+    settings = settings or get_settings()
+    app = FastAPI(title="Secure", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = create_db_engine(settings.database_url)
+    app.state.session_factory = sessionmaker(app.state.engine, expire_on_commit=False)
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(users.router)
+    app.include_router(tasks.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,44 @@
+"""Registration, login (JSON body, returns a bearer token) and the current user."""
+
+import datetime as dt
+
+from fastapi import APIRouter, HTTPException
+from sqlalchemy.exc import IntegrityError
+
+from app.core.security import create_access_token
+from app.crud import user as user_crud
+from app.dependencies import CurrentUser, SessionDep, SettingsDep
+from app.schemas.token import Token
+from app.schemas.user import LoginRequest, UserCreate, UserRead
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+EMAIL_TAKEN = "A user with this email already exists"
+# The same answer for an unknown email, a wrong password and an inactive user.
+BAD_LOGIN = "Incorrect email or password"
+
+
+@router.post("/register", status_code=201)
+def register(data: UserCreate, db: SessionDep) -> UserRead:
+    try:
+        user = user_crud.create(db, email=data.email, password=data.password)
+    except IntegrityError:
+        raise HTTPException(status_code=409, detail=EMAIL_TAKEN) from None
+    return UserRead.model_validate(user)
+
+
+@router.post("/login")
+def login(data: LoginRequest, db: SessionDep, settings: SettingsDep) -> Token:
+    user = user_crud.authenticate(db, data.email, data.password)
+    if user is None or not user.is_active:
+        raise HTTPException(
+            status_code=401, detail=BAD_LOGIN, headers={"WWW-Authenticate": "Bearer"}
+        )
+    expires = dt.timedelta(minutes=settings.access_token_expire_minutes)
+    token = create_access_token(str(user.id), settings.secret_key.get_secret_value(), expires)
+    return Token(access_token=token)
+
+
+@router.get("/me")
+def read_me(current_user: CurrentUser) -> UserRead:
+    return UserRead.model_validate(current_user)

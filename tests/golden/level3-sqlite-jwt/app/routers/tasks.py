@@ -1,0 +1,71 @@
+"""The /tasks endpoints."""
+
+from fastapi import APIRouter, HTTPException
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.crud import task as task_crud
+from app.dependencies import NOT_ENOUGH_PERMISSIONS, CurrentUser, IdPath, PaginationDep, SessionDep
+from app.models.task import Task
+from app.models.user import User
+from app.schemas.task import TaskCreate, TaskRead, TaskUpdate
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+
+NOT_FOUND = "Task not found"
+ALREADY_EXISTS = "Task with this title already exists"
+
+
+def get_or_404(db: Session, task_id: int) -> Task:
+    task = task_crud.get(db, task_id)
+    if task is None:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return task
+
+
+def get_owned(db: Session, task_id: int, user: User) -> Task:
+    """404 when missing; 403 unless the user owns it or is a superuser."""
+    task = get_or_404(db, task_id)
+    if task.owner_id != user.id and not user.is_superuser:
+        raise HTTPException(status_code=403, detail=NOT_ENOUGH_PERMISSIONS)
+    return task
+
+
+@router.get("/")
+def list_tasks(db: SessionDep, pagination: PaginationDep) -> list[TaskRead]:
+    items = task_crud.get_many(db, offset=pagination.offset, limit=pagination.limit)
+    return [TaskRead.model_validate(item) for item in items]
+
+
+@router.post("/", status_code=201)
+def create_task(data: TaskCreate, db: SessionDep, current_user: CurrentUser) -> TaskRead:
+    try:
+        task = task_crud.create(db, data, owner_id=current_user.id)
+    except IntegrityError:
+        raise HTTPException(status_code=409, detail=ALREADY_EXISTS) from None
+    return TaskRead.model_validate(task)
+
+
+@router.get("/{task_id}")
+def read_task(task_id: IdPath, db: SessionDep) -> TaskRead:
+    return TaskRead.model_validate(get_or_404(db, task_id))
+
+
+@router.patch("/{task_id}")
+def update_task(
+    task_id: IdPath,
+    data: TaskUpdate,
+    db: SessionDep,
+    current_user: CurrentUser,
+) -> TaskRead:
+    task = get_owned(db, task_id, current_user)
+    try:
+        task = task_crud.update(db, task, data)
+    except IntegrityError:
+        raise HTTPException(status_code=409, detail=ALREADY_EXISTS) from None
+    return TaskRead.model_validate(task)
+
+
+@router.delete("/{task_id}", status_code=204)
+def delete_task(task_id: IdPath, db: SessionDep, current_user: CurrentUser) -> None:
+    task_crud.delete(db, get_owned(db, task_id, current_user))

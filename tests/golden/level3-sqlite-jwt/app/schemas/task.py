@@ -1,0 +1,64 @@
+"""Request and response bodies for tasks."""
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """Keep datetimes in UTC; a naive value (SQLite drops the offset) is taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00:00-05:00
+        raise ValueError("datetime out of range") from None
+
+
+UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
+
+# Bounds that match the columns: String(200), Text.
+ShortStr = Annotated[str, Field(min_length=1, max_length=200)]
+LongStr = Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+class TaskCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: ShortStr
+    description: LongStr | None = None
+    done: bool
+    due_date: dt.date | None = None
+
+
+class TaskUpdate(BaseModel):
+    """Every field may be omitted: only the fields sent are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: ShortStr | None = None
+    description: LongStr | None = None
+    done: bool | None = None
+    due_date: dt.date | None = None
+
+    @field_validator("title", "done")
+    @classmethod
+    def reject_null(cls, value: object) -> object:
+        """These columns are NOT NULL: omit the field to keep its value, null is refused."""
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+
+class TaskRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    description: str | None
+    done: bool
+    due_date: dt.date | None
+    owner_id: int
+    created_at: UtcDatetime
+    updated_at: UtcDatetime

@@ -1,0 +1,1 @@
+"""Prod: a FastAPI CRUD API for tasks."""

@@ -1,0 +1,107 @@
+"""Settings, read from environment variables and from `.env` (see `.env.example`)."""
+
+import json
+from functools import lru_cache
+from typing import Annotated, Literal, Self
+
+from limits import parse
+from pydantic import EmailStr, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy import make_url
+
+# The mark of the development defaults: outside development the app refuses to start with them.
+CHANGE_THIS = "changethis"
+DEV_SECRET_KEY = "changethis-development-only-secret-key"  # noqa: S105
+
+# URLs of the synchronous drivers (levels 2-3, other tools) and the async ones the app uses.
+ASYNC_DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    database_url: str = "postgresql+asyncpg://postgres:postgres@localhost:5432/prod"
+    # Outside development, the "changethis" defaults are refused at startup.
+    environment: Literal["development", "staging", "production"] = "development"
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    access_token_expire_minutes: int = Field(default=30, ge=1)
+    # The first superuser, created by `python -m app.initial_data` (scripts/prestart.sh).
+    first_superuser_email: EmailStr | None = None
+    first_superuser_password: SecretStr | None = None
+
+    # Origins whose pages may call the API (CORS): a JSON list or comma-separated. Never "*".
+    cors_origins: Annotated[list[str], NoDecode] = []
+    # The largest request body accepted, in bytes: larger ones get 413.
+    max_body_size: int = Field(default=1_048_576, ge=1)
+    # Requests per client address: on every /api/v1 route, and on registration and login.
+    rate_limit_default: str = "100/minute"
+    rate_limit_auth: str = "5/minute"
+    # Where the counts are kept: memory (one process), or e.g. async+redis://redis:6379 (shared).
+    rate_limit_storage_uri: str = "async+memory://"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # JSON log lines; by default everywhere but in development.
+    log_json: bool | None = None
+    # /docs, /redoc and /openapi.json; by default everywhere but in production.
+    docs_enabled: bool | None = None
+    metrics_enabled: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def use_async_driver(cls, value: str) -> str:
+        """postgresql:// or sqlite:// URLs (as levels 2-3 used) get the async driver."""
+        scheme, separator, rest = value.partition("://")
+        return ASYNC_DRIVERS.get(scheme, scheme) + separator + rest
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def refuse_any_origin(cls, value: list[str]) -> list[str]:
+        if "*" in value:
+            raise ValueError('list the allowed origins: "*" is refused')
+        return value
+
+    @field_validator("rate_limit_default", "rate_limit_auth")
+    @classmethod
+    def check_rate_limit(cls, value: str) -> str:
+        parse(value)  # e.g. "100/minute" or "10 per second"; raises ValueError otherwise
+        return value
+
+    @model_validator(mode="after")
+    def refuse_default_secrets(self) -> Self:
+        if self.docs_enabled is None:
+            self.docs_enabled = self.environment != "production"
+        if self.log_json is None:
+            self.log_json = self.environment != "development"
+        if self.environment == "development":
+            return self
+        secret = self.secret_key.get_secret_value()
+        if secret.startswith(CHANGE_THIS) or len(secret) < 32:
+            raise ValueError(
+                "SECRET_KEY must be changed outside development: use 32 or more random characters, "
+                "e.g. from python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        password = self.first_superuser_password
+        if password is not None and password.get_secret_value() == CHANGE_THIS:
+            raise ValueError("FIRST_SUPERUSER_PASSWORD must be changed outside development")
+        if make_url(self.database_url).password == CHANGE_THIS:
+            raise ValueError("the database password must be changed outside development")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

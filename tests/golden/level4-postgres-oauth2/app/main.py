@@ -1,0 +1,72 @@
+"""The FastAPI application: `create_app()` builds it, `app` is what `fastapi run` serves."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from prometheus_client import CollectorRegistry
+from prometheus_fastapi_instrumentator import Instrumentator
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from app.api.v1.endpoints import health
+from app.api.v1.router import api_router
+from app.core.config import Settings, get_settings
+from app.core.errors import register_exception_handlers
+from app.core.logging import configure_logging
+from app.core.middleware import (
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+    UnhandledErrorMiddleware,
+)
+from app.core.ratelimit import create_limiter
+from app.db.session import create_db_engine
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The tables come from the Alembic migrations (scripts/prestart.sh), not from here.
+    app.state.limiter = create_limiter(app.state.settings.rate_limit_storage_uri)
+    yield
+    await app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; tests pass their own Settings (another database, other limits)."""
+    settings = settings or get_settings()
+    configure_logging(json_logs=bool(settings.log_json), level=settings.log_level)
+    app = FastAPI(
+        title="Prod",
+        lifespan=lifespan,
+        max_body_size=settings.max_body_size,  # larger bodies get 413
+        # Without the schema, /docs and /redoc are gone too.
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
+    )
+    app.state.settings = settings
+    app.state.engine = create_db_engine(settings.database_url)
+    app.state.session_factory = async_sessionmaker(app.state.engine, expire_on_commit=False)
+    # Each middleware added wraps the ones before: a request meets them in reverse order.
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["Retry-After", "X-Request-ID"],
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")
+    app.add_middleware(RequestContextMiddleware)
+    register_exception_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api_router)
+    if settings.metrics_enabled:
+        # A registry per app: tests build many apps in one process.
+        instrumentator = Instrumentator(
+            excluded_handlers=["/metrics", "/health/.*"], registry=CollectorRegistry()
+        )
+        instrumentator.instrument(app).expose(app, include_in_schema=False)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,51 @@
+"""The rules for tasks: existence, ownership and uniqueness."""
+
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+
+from app.core.errors import ConflictError, ForbiddenError, NotFoundError
+from app.models.task import Task
+from app.models.user import User
+from app.repositories.task import TaskRepository
+from app.schemas.task import TaskCreate, TaskUpdate
+
+NOT_FOUND = "Task not found"
+ALREADY_EXISTS = "Task with this title already exists"
+
+
+class TaskService:
+    def __init__(self, repository: TaskRepository) -> None:
+        self.repository = repository
+
+    async def get(self, task_id: int) -> Task:
+        task = await self.repository.get(task_id)
+        if task is None:
+            raise NotFoundError(NOT_FOUND)
+        return task
+
+    async def get_many(self, *, offset: int, limit: int) -> Sequence[Task]:
+        return await self.repository.get_many(offset=offset, limit=limit)
+
+    async def create(self, data: TaskCreate, *, owner: User) -> Task:
+        try:
+            return await self.repository.create(data, owner_id=owner.id)
+        except IntegrityError:
+            raise ConflictError(ALREADY_EXISTS) from None
+
+    async def update(self, task_id: int, data: TaskUpdate, *, user: User) -> Task:
+        task = await self.get_owned(task_id, user)
+        try:
+            return await self.repository.update(task, data)
+        except IntegrityError:
+            raise ConflictError(ALREADY_EXISTS) from None
+
+    async def delete(self, task_id: int, *, user: User) -> None:
+        await self.repository.delete(await self.get_owned(task_id, user))
+
+    async def get_owned(self, task_id: int, user: User) -> Task:
+        """404 when missing; 403 unless the user owns it or is a superuser."""
+        task = await self.get(task_id)
+        if task.owner_id != user.id and not user.is_superuser:
+            raise ForbiddenError()
+        return task

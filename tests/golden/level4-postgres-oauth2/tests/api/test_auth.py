@@ -1,0 +1,198 @@
+"""Tests of registration, login and access tokens."""
+
+import datetime as dt
+
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from app.core.security import create_access_token
+from tests.utils import (
+    API,
+    PASSWORD,
+    TEST_SECRET_KEY,
+    auth_headers,
+    log_in,
+    register,
+    store_password_hash,
+    stored_user,
+)
+
+ME = f"{API}/auth/me"
+INVALID_TOKEN = {"detail": "Could not validate credentials"}
+REGISTER = f"{API}/auth/register"
+BAD_LOGIN = {"detail": "Incorrect email or password"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def make_token(subject: str, minutes: int = 5, key: str = TEST_SECRET_KEY) -> str:
+    return create_access_token(subject, key, dt.timedelta(minutes=minutes))
+
+
+def test_register_201(anon_client: TestClient) -> None:
+    response = anon_client.post(REGISTER, json={"email": "Ada@Example.com", "password": PASSWORD})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["email"] == "ada@example.com"
+    assert body["is_active"] is True
+    assert body["is_superuser"] is False
+    assert "password" not in response.text  # neither the password nor its hash
+
+
+def test_register_duplicate_409(anon_client: TestClient) -> None:
+    register(anon_client, "ada@example.com")
+    response = anon_client.post(REGISTER, json={"email": "ADA@example.com", "password": PASSWORD})
+    assert response.status_code == 409
+    assert response.json() == {"detail": "A user with this email already exists"}
+
+
+def test_register_mass_assignment_422(anon_client: TestClient) -> None:
+    payload = {"email": "eve@example.com", "password": PASSWORD, "is_superuser": True}
+    response = anon_client.post(REGISTER, json=payload)
+    assert response.status_code == 422
+    assert log_in(anon_client, "eve@example.com").status_code == 401  # nobody was created
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param({"email": "not-an-email", "password": PASSWORD}, id="bad_email"),
+        pytest.param({"email": "ada@example.com", "password": "short"}, id="short_password"),
+        pytest.param({"email": "ada@example.com", "password": "x" * 129}, id="long_password"),
+        pytest.param({"email": "ada@example.com"}, id="missing_password"),
+    ],
+)
+def test_register_validation_422(anon_client: TestClient, payload: dict[str, str]) -> None:
+    assert anon_client.post(REGISTER, json=payload).status_code == 422
+
+
+def test_login_200(anon_client: TestClient) -> None:
+    register(anon_client, "ada@example.com")
+    response = log_in(anon_client, "ada@example.com")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "bearer"
+    me = anon_client.get(ME, headers=bearer(body["access_token"]))
+    assert me.status_code == 200
+    assert me.json()["email"] == "ada@example.com"
+
+
+def test_login_no_enumeration(anon_client: TestClient) -> None:
+    """An unknown email and a wrong password get the very same answer."""
+    register(anon_client, "ada@example.com")
+    wrong_password = log_in(anon_client, "ada@example.com", "wrong password")
+    unknown_email = log_in(anon_client, "nobody@example.com")
+    assert wrong_password.status_code == unknown_email.status_code == 401
+    assert wrong_password.json() == unknown_email.json() == BAD_LOGIN
+    assert wrong_password.headers["WWW-Authenticate"] == unknown_email.headers["WWW-Authenticate"]
+
+
+def test_login_too_long_password_401(anon_client: TestClient) -> None:
+    register(anon_client, "ada@example.com")
+    response = log_in(anon_client, "ada@example.com", "x" * 10_000)
+    assert response.status_code == 401
+    assert response.json() == BAD_LOGIN
+
+
+def test_login_inactive_401(anon_client: TestClient, admin_client: TestClient) -> None:
+    user = register(anon_client, "ada@example.com")
+    response = admin_client.patch(f"{API}/users/{user['id']}", json={"is_active": False})
+    assert response.status_code == 200
+    response = log_in(anon_client, "ada@example.com")
+    assert response.status_code == 401
+    assert response.json() == BAD_LOGIN
+
+
+def test_me_200(client: TestClient) -> None:
+    response = client.get(ME)
+    assert response.status_code == 200
+    assert response.json()["email"] == "owner@example.com"
+    assert "password" not in response.text
+
+
+def test_missing_token_401(anon_client: TestClient) -> None:
+    response = anon_client.get(ME)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Not authenticated"}
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    "kind", ["garbage", "tampered", "wrong_key", "no_sub", "no_exp", "bad_sub", "unknown_user"]
+)
+def test_bad_token_401(anon_client: TestClient, kind: str) -> None:
+    user_id = str(register(anon_client, "ada@example.com")["id"])
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+    header, _, signature = make_token(user_id).split(".")
+    forged_payload = make_token("999").split(".")[1]
+    token = {
+        "garbage": "not-a-token",
+        "tampered": f"{header}.{forged_payload}.{signature}",
+        "wrong_key": make_token(user_id, key="another-secret-key-long-enough-for-hs256"),
+        "no_sub": jwt.encode({"exp": expires}, TEST_SECRET_KEY, algorithm="HS256"),
+        "no_exp": jwt.encode({"sub": user_id}, TEST_SECRET_KEY, algorithm="HS256"),
+        "bad_sub": make_token("not-a-number"),
+        "unknown_user": make_token("999999"),
+    }[kind]
+    response = anon_client.get(ME, headers=bearer(token))
+    assert response.status_code == 401
+    assert response.json() == INVALID_TOKEN
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_expired_token_401(anon_client: TestClient) -> None:
+    user_id = str(register(anon_client, "ada@example.com")["id"])
+    response = anon_client.get(ME, headers=bearer(make_token(user_id, minutes=-1)))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Token expired"}
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_alg_none_401(anon_client: TestClient) -> None:
+    user_id = str(register(anon_client, "ada@example.com")["id"])
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+    token = jwt.encode({"sub": user_id, "exp": expires}, None, algorithm="none")
+    response = anon_client.get(ME, headers=bearer(token))
+    assert response.status_code == 401
+    assert response.json() == INVALID_TOKEN
+
+
+def test_inactive_403(anon_client: TestClient, admin_client: TestClient) -> None:
+    user = register(anon_client, "ada@example.com")
+    headers = auth_headers(anon_client, "ada@example.com")
+    response = admin_client.patch(f"{API}/users/{user['id']}", json={"is_active": False})
+    assert response.status_code == 200
+    response = anon_client.get(ME, headers=headers)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Inactive user"}
+
+
+def test_login_is_an_oauth2_password_flow(anon_client: TestClient) -> None:
+    """Swagger UI's Authorize button posts a form to the token URL the schema gives."""
+    schemes = anon_client.get("/openapi.json").json()["components"]["securitySchemes"]
+    [scheme] = schemes.values()
+    assert scheme["flows"]["password"]["tokenUrl"] == f"{API}/auth/token"
+    response = anon_client.post(
+        f"{API}/auth/token", json={"username": "ada@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 422  # a form, not JSON
+
+
+def test_password_hash_argon2id(anon_client: TestClient) -> None:
+    register(anon_client, "ada@example.com")
+    assert stored_user(anon_client, "ada@example.com").hashed_password.startswith("$argon2id$")
+
+
+def test_password_rehashed_on_login(anon_client: TestClient) -> None:
+    """A hash made with other parameters is replaced at the next successful login."""
+    register(anon_client, "ada@example.com")
+    old_hash = Argon2Hasher(time_cost=2, memory_cost=2048, parallelism=1).hash(PASSWORD)
+    store_password_hash(anon_client, "ada@example.com", old_hash)
+    assert log_in(anon_client, "ada@example.com").status_code == 200
+    new_hash = stored_user(anon_client, "ada@example.com").hashed_password
+    assert new_hash.startswith("$argon2id$")
+    assert new_hash != old_hash
