@@ -41,6 +41,10 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         }
         _ => Addition::Features(features.iter().flat_map(|f| split_list(f)).collect()),
     };
+    let summary = match &what {
+        Addition::Features(features) => format!("feature(s) {}", features.join(", ")),
+        Addition::Resource(spec) => format!("resource {spec}"),
+    };
     let asker = super::write_args::asker(yes, shell);
     let outcome = crate::ops::add::run(
         AddOptions {
@@ -59,9 +63,11 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     let Some(prepared) = outcome.prepared else {
         return Ok(Outcome::Done);
     };
-    let result = super::report::plan(shell, &prepared.plan, dry_run);
-    if dry_run {
-        shell.note("nothing was written (--dry-run)");
-    }
-    Ok(result)
+    Ok(super::report::change(
+        shell,
+        &prepared.plan,
+        dry_run,
+        "Added",
+        &summary,
+    ))
 }

@@ -52,10 +52,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     let target = match (to_level, to, with) {
         (Some(level), _, _) => DiffTarget::ToLevel(level),
         (None, Some(v), _) if v == "latest" => DiffTarget::ToVersion(None),
-        (None, Some(v), _) => DiffTarget::ToVersion(Some(
-            semver::Version::parse(v.strip_prefix('v').unwrap_or(&v))
-                .map_err(|_| anyhow::anyhow!("`{v}` is not a version like 1.2.0 (or `latest`)"))?,
-        )),
+        (None, Some(v), _) => DiffTarget::ToVersion(Some(super::parse_version(&v)?)),
         (None, None, Some(with)) => DiffTarget::With(split_list(&with)),
         (None, None, None) => DiffTarget::Local,
     };

@@ -104,3 +104,9 @@ fn parse_sets(
     }
     Ok(out)
 }
+
+/// Parses a version as users write it: `1.2.0` or `v1.2.0`.
+fn parse_version(v: &str) -> anyhow::Result<semver::Version> {
+    semver::Version::parse(v.strip_prefix('v').unwrap_or(v))
+        .map_err(|_| anyhow::anyhow!("`{v}` is not a version like 1.2.0"))
+}

@@ -6,6 +6,21 @@ use super::Outcome;
 use crate::plan::{FileChange, Kind, Plan};
 use crate::ui::Shell;
 
+/// The whole report of a change: [`plan`], then a summary line, `Upgraded from level 2 to level 3:
+/// 24 file(s) changed` (or, for a dry run, what would have changed).
+pub fn change(shell: &Shell, plan_: &Plan, dry_run: bool, verb: &str, what: &str) -> Outcome {
+    let outcome = plan(shell, plan_, dry_run);
+    let changed = plan_.changes.iter().filter(|c| c.writes()).count();
+    if dry_run {
+        shell.note(format!(
+            "{changed} file(s) would change {what}; nothing was written (--dry-run)"
+        ));
+    } else {
+        shell.status(verb, format!("{what}: {changed} file(s) changed"));
+    }
+    outcome
+}
+
 /// One status line per changed file, then the conflicts; returns the command's outcome.
 pub fn plan(shell: &Shell, plan: &Plan, dry_run: bool) -> Outcome {
     for change in plan.visible() {

@@ -1,6 +1,6 @@
 //! `fb update [--to VERSION] [--check]`.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::Outcome;
 use super::write_args::WriteArgs;
@@ -48,12 +48,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         offline,
         path,
     } = write;
-    let to = to
-        .map(|v| {
-            semver::Version::parse(v.strip_prefix('v').unwrap_or(&v))
-                .with_context(|| format!("`{v}` is not a version like 1.2.0"))
-        })
-        .transpose()?;
+    let to = to.as_deref().map(super::parse_version).transpose()?;
     let asker = super::write_args::asker(yes, shell);
     let outcome = crate::ops::update::run(
         UpdateOptions {
@@ -91,17 +86,14 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             Ok(Outcome::NeedsUser)
         }
         UpdateOutcome::Updated { from, to, prepared } => {
-            let result = super::report::plan(shell, &prepared.plan, dry_run);
-            let changed = prepared.plan.changes.iter().filter(|c| c.writes()).count();
-            if dry_run {
-                shell.note(format!("{changed} file(s) would change from {from} to {to}; nothing was written (--dry-run)"));
-            } else {
-                shell.status(
-                    "Updated",
-                    format!("from {from} to {to}: {changed} file(s) changed"),
-                );
-            }
-            Ok(result)
+            let what = format!("from {from} to {to}");
+            Ok(super::report::change(
+                shell,
+                &prepared.plan,
+                dry_run,
+                "Updated",
+                &what,
+            ))
         }
     }
 }

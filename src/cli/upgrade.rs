@@ -63,18 +63,12 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         );
         return Ok(Outcome::Done);
     };
-    let result = super::report::plan(shell, &prepared.plan, dry_run);
-    let changed = prepared.plan.changes.iter().filter(|c| c.writes()).count();
-    if dry_run {
-        shell.note(format!("{changed} file(s) would change from level {} to {to_level}; nothing was written (--dry-run)", outcome.from_level));
-    } else {
-        shell.status(
-            "Upgraded",
-            format!(
-                "from level {} to level {to_level}: {changed} file(s) changed",
-                outcome.from_level
-            ),
-        );
-    }
-    Ok(result)
+    let what = format!("from level {} to level {to_level}", outcome.from_level);
+    Ok(super::report::change(
+        shell,
+        &prepared.plan,
+        dry_run,
+        "Upgraded",
+        &what,
+    ))
 }
