@@ -493,3 +493,75 @@ fn a_new_option_without_a_default_must_be_given() {
         "eu\n"
     );
 }
+
+#[test]
+fn registry_names_resolve_and_pins_are_enforced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = pack_repo(&tmp.path().join("pack"));
+    let home = tmp.path().join("home");
+    let commit = |tag: &str| {
+        repo.repo
+            .revparse_single(tag)
+            .unwrap()
+            .peel_to_commit()
+            .unwrap()
+            .id()
+            .to_string()
+    };
+    // Learn v1.0.0's checksum from a first render.
+    fbh(tmp.path(), &home)
+        .args(["new", "probe", "--pack", &format!("{}@1.0.0", repo.url())])
+        .assert()
+        .success();
+    let lock = std::fs::read_to_string(tmp.path().join("probe/fastapi-builder.lock")).unwrap();
+    let checksum = lock
+        .lines()
+        .find(|l| l.starts_with("checksum = "))
+        .unwrap()
+        .trim_start_matches("checksum = ")
+        .trim_matches('"')
+        .to_string();
+    let registry = tmp.path().join("registry.toml");
+    let write_registry = |pinned_commit: &str| {
+        std::fs::write(
+            &registry,
+            format!(
+                "[[packs]]\nname = \"demo\"\ndescription = \"a test pack\"\nurl = \"{}\"\nversions = [{{ version = \"1.0.0\", commit = \"{pinned_commit}\", checksum = \"{checksum}\" }}]\n",
+                repo.url()
+            ),
+        )
+        .unwrap();
+    };
+    write_registry(&commit("v1.0.0"));
+    let with_registry = |cwd: &Path| {
+        let mut cmd = fbh(cwd, &home);
+        cmd.env("FB_REGISTRY", &registry);
+        cmd
+    };
+    with_registry(tmp.path())
+        .args(["new", "named", "--pack", "demo@1.0.0"])
+        .assert()
+        .success();
+    let lock = std::fs::read_to_string(tmp.path().join("named/fastapi-builder.lock")).unwrap();
+    assert!(
+        lock.contains(&format!("source = \"git+{}\"", repo.url())),
+        "{lock}"
+    );
+    with_registry(tmp.path())
+        .arg("packs")
+        .assert()
+        .success()
+        .stdout(
+            contains("demo")
+                .and(contains("registry"))
+                .and(contains("a test pack")),
+        );
+    // A pin that the tag no longer matches is refused.
+    write_registry(&commit("v1.1.0"));
+    with_registry(tmp.path())
+        .args(["new", "refused", "--pack", "demo@1.0.0"])
+        .assert()
+        .code(2)
+        .stderr(contains("should be commit"));
+    assert!(!tmp.path().join("refused").exists());
+}
