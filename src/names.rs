@@ -12,6 +12,16 @@ pub const PYTHON_KEYWORDS: &[&str] = &[
 
 /// Distributions a generated project depends on: a project of the same name cannot install them.
 const TAKEN_PROJECT_NAMES: &[&str] = &[
+    "aiosqlite",
+    "asyncpg",
+    "tenacity",
+    "prometheus_fastapi_instrumentator",
+    "prometheus_client",
+    "greenlet",
+    "argon2_cffi",
+    "email_validator",
+    "anyio",
+    "coverage",
     "fastapi",
     "pydantic",
     "pydantic_settings",

@@ -13,6 +13,7 @@ pub const FIELD_TYPES: &[&str] = &["str", "text", "int", "float", "bool", "date"
 /// declarative attributes, Pydantic's `BaseModel` methods, names the generated modules import).
 const RESERVED_FIELDS: &[&str] = &[
     "id",
+    "owner_id",
     "created_at",
     "updated_at",
     "metadata",
@@ -35,6 +36,8 @@ const RESERVED_FIELDS: &[&str] = &[
 
 /// Class names the generated modules already use (SQLAlchemy, FastAPI and typing names).
 const RESERVED_CLASSES: &[&str] = &[
+    "ApiKey",
+    "Token",
     "Base",
     "Mapped",
     "Boolean",
@@ -56,6 +59,10 @@ const RESERVED_CLASSES: &[&str] = &[
 
 /// Snake names that would shadow variables of the generated code.
 const RESERVED_SNAKES: &[&str] = &[
+    "service",
+    "current_user",
+    "api_key",
+    "token",
     "db",
     "data",
     "item",
@@ -300,6 +307,9 @@ mod tests {
             ("Session a:int", "already uses"),
             ("Item a:int", "already uses"),
             ("Order dt:date", "reserved"),
+            ("Order owner_id:int", "reserved"),
+            ("ApiKey name:str", "already uses"),
+            ("Service name:str", "already uses"),
             ("Order validate:bool", "reserved"),
             (
                 "AVeryLongResourceNameThatGoesOnAndOn a:int",
