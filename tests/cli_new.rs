@@ -43,65 +43,57 @@ fn new_without_a_terminal_takes_defaults_and_prints_next_steps() {
     assert!(lock.contains("level = 2\ndb = \"sqlite\"\nauth = \"none\"\ndomain = \"tasks\""));
 }
 
-#[test]
-fn golden_level_1() {
+/// Generates project `name` with `fb new NAME ARGS...` and compares it with `tests/golden/<case>`.
+fn golden(case: &str, name: &str, args: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
     fb(tmp.path())
-        .args(["new", "hello", "--level", "1", "--yes"])
+        .args(["new", name])
+        .args(args)
         .assert()
         .success();
-    assert_golden_tree("level1", &tmp.path().join("hello"));
+    assert_golden_tree(case, &tmp.path().join(name));
+}
+
+#[test]
+fn golden_level_1() {
+    golden("level1", "hello", &["--level", "1", "--yes"]);
 }
 
 #[test]
 fn golden_level_2_sqlite_tasks() {
-    let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args([
-            "new", "my-tasks", "--level", "2", "--db", "sqlite", "--domain", "tasks",
-        ])
-        .assert()
-        .success();
-    assert_golden_tree("level2-sqlite-tasks", &tmp.path().join("my-tasks"));
+    golden(
+        "level2-sqlite-tasks",
+        "my-tasks",
+        &["--level", "2", "--db", "sqlite", "--domain", "tasks"],
+    );
 }
 
 #[test]
 fn golden_level_2_postgres_custom_resource() {
-    let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args([
-            "new",
-            "orders",
-            "--db",
-            "postgres",
-            "--resource",
-            "Order code:str:unique total:float paid:bool note:text? due:date?",
-        ])
-        .assert()
-        .success();
-    assert_golden_tree("level2-postgres-orders", &tmp.path().join("orders"));
+    let resource = "Order code:str:unique total:float paid:bool note:text? due:date?";
+    golden(
+        "level2-postgres-orders",
+        "orders",
+        &["--db", "postgres", "--resource", resource],
+    );
 }
 
 #[test]
 fn golden_level_3_sqlite_jwt() {
-    let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args(["new", "secure", "--level", "3", "--auth", "jwt"])
-        .assert()
-        .success();
-    assert_golden_tree("level3-sqlite-jwt", &tmp.path().join("secure"));
+    golden(
+        "level3-sqlite-jwt",
+        "secure",
+        &["--level", "3", "--auth", "jwt"],
+    );
 }
 
 #[test]
 fn golden_level_4_postgres_oauth2() {
-    let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args([
-            "new", "prod", "--level", "4", "--db", "postgres", "--auth", "oauth2",
-        ])
-        .assert()
-        .success();
-    assert_golden_tree("level4-postgres-oauth2", &tmp.path().join("prod"));
+    golden(
+        "level4-postgres-oauth2",
+        "prod",
+        &["--level", "4", "--db", "postgres", "--auth", "oauth2"],
+    );
 }
 
 #[test]
