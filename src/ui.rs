@@ -42,10 +42,6 @@ impl Shell {
         Shell { verbosity, color }
     }
 
-    pub fn verbosity(&self) -> Verbosity {
-        self.verbosity
-    }
-
     pub fn is_quiet(&self) -> bool {
         self.verbosity == Verbosity::Quiet
     }

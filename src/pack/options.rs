@@ -350,7 +350,7 @@ pub fn applicable(manifest: &super::Manifest, values: &Options) -> Result<Vec<St
 }
 
 /// Refuses option sets the pack's `[[rules]]` forbid, with the rule's own message.
-pub fn check_rules(manifest: &super::Manifest, values: &Options) -> Result<()> {
+fn check_rules(manifest: &super::Manifest, values: &Options) -> Result<()> {
     let env = super::render::expression_env();
     let ctx = context_of(manifest, values);
     for rule in &manifest.rules {
