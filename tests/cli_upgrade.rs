@@ -314,6 +314,11 @@ const MINI_PACK: &[(&str, &str)] = &[
 name = "mini"
 version = "1.0.0"
 
+[options.level]
+type = "int"
+choices = [1, 2]
+default = 1
+
 [options.resources]
 type = "list"
 default = []
@@ -325,6 +330,11 @@ models = "resources | map('resource_model') | list"
 paths_containing = "{{ m."
 over = "models"
 as = "m"
+
+[[moves]]
+from = "routers/{{ m.plural }}.py"
+to = "api/{{ m.plural }}.py"
+when = "level >= 2"
 "#,
     ),
     (
@@ -332,7 +342,7 @@ as = "m"
         "from fastapi import FastAPI\n{% for m in models %}\nfrom routers import {{ m.plural }}\n{% endfor %}\n\napp = FastAPI()\n{% for m in models %}\napp.include_router({{ m.plural }}.router)\n{% endfor %}\n\n\n@app.get(\"/health\")\ndef health() -> str:\n    return \"ok\"\n",
     ),
     (
-        "template/routers/{{ m.plural }}.py.jinja",
+        "template/{% if level == 1 %}routers{% else %}api{% endif %}/{{ m.plural }}.py.jinja",
         "# {{ m.title }} routes: {{ m.spec }}\n",
     ),
 ];
@@ -381,50 +391,146 @@ fn add_resource_renders_its_files_and_registers_it_in_an_edited_module() {
         .assert()
         .code(2)
         .stderr(contains("needs a resource"));
+    // A move of repeated files moves each resource's file, with the user's edits.
+    fb(&project)
+        .args(["add", "resource", "Invoice", "number:int"])
+        .assert()
+        .success();
+    append(&project.join("routers/orders.py"), "# edited\n");
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .success()
+        .stderr(
+            contains("Moved api/orders.py (from routers/orders.py)")
+                .and(contains("Moved api/invoices.py (from routers/invoices.py)")),
+        );
+    assert_eq!(
+        std::fs::read_to_string(project.join("api/orders.py")).unwrap(),
+        "# Order routes: Order total:float paid:bool\n# edited\n"
+    );
+    assert!(!project.join("routers").exists());
 }
 
 #[test]
-fn add_resource_needs_a_pack_that_supports_it() {
+fn add_resource_to_a_builtin_level_2_project_registers_it_in_the_edited_main() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "2", "--yes"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    append(
+        &project.join("app/main.py"),
+        "\n\n@app.get(\"/version\")\ndef version() -> str:\n    return \"1.0\"\n",
+    );
+    fb(&project)
+        .args(["add", "resource", "Order", "total:float", "paid:bool"])
+        .assert()
+        .success()
+        .stderr(
+            contains("Merged app/main.py")
+                .and(contains("Added app/routers/orders.py"))
+                .and(contains("Added tests/test_orders.py")),
+        );
+    let main = std::fs::read_to_string(project.join("app/main.py")).unwrap();
+    assert!(
+        main.contains("from app.routers import health, orders, tasks")
+            && main.contains("app.include_router(orders.router)")
+            && main.contains("def version()"),
+        "{main}"
+    );
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(
+        lock.contains("resources = [\"Order total:float paid:bool\"]"),
+        "{lock}"
+    );
+    fb(&project)
+        .args(["add", "resource", "Task", "x:int"])
+        .assert()
+        .code(2)
+        .stderr(contains("the main resource is already `Task`"));
+}
+
+#[test]
+fn add_resource_needs_a_pack_and_a_level_that_support_it() {
     let tmp = tempfile::tempdir().unwrap();
     let project = level1(tmp.path());
     fb(&project)
         .args(["add", "resource", "Order", "total:float"])
         .assert()
         .code(2)
+        .stderr(contains("resources need level 2 or higher"));
+    let pack = tmp.path().join("bare");
+    support::write_pack(
+        &pack,
+        &[
+            (
+                "pack.toml",
+                "[pack]\nname = \"bare\"\nversion = \"1.0.0\"\n",
+            ),
+            ("template/a.txt", "a\n"),
+        ],
+    );
+    fb(tmp.path())
+        .args(["new", "plain", "--pack"])
+        .arg(&pack)
+        .assert()
+        .success();
+    fb(&tmp.path().join("plain"))
+        .args(["add", "resource", "Order", "total:float"])
+        .assert()
+        .code(2)
         .stderr(contains("has no `resources` option"));
 }
 
+/// The built-in pack's current version, as its pack.toml says.
+fn builtin_version() -> String {
+    let manifest = include_str!("../templates/fastapi/pack.toml");
+    let line = manifest
+        .lines()
+        .find(|l| l.starts_with("version = "))
+        .unwrap();
+    line.trim_start_matches("version = ")
+        .trim_matches('"')
+        .to_string()
+}
+
 #[test]
-fn a_project_from_the_previous_builtin_pack_updates_offline() {
-    let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args(["new", "old", "--level", "2", "--pack", "fastapi@0.1.0"])
-        .assert()
-        .success();
-    let project = tmp.path().join("old");
-    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
-    assert!(lock.contains("version = \"0.1.0\""), "{lock}");
-    append(
-        &project.join("app/routers/tasks.py"),
-        "\n\n@router.get(\"/stats/ping\")\ndef tasks_ping() -> dict[str, str]:\n    return {\"tasks\": \"pong\"}\n",
-    );
-    fb(&project)
-        .arg("status")
-        .assert()
-        .success()
-        .stdout(contains("0.2.0 is available"));
-    fb(&project)
-        .args(["update", "--offline"])
-        .assert()
-        .success()
-        .stderr(contains("from 0.1.0 to 0.2.0"));
-    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
-    assert!(lock.contains("version = \"0.2.0\""), "{lock}");
-    let router = std::fs::read_to_string(project.join("app/routers/tasks.py")).unwrap();
-    assert!(router.contains("def tasks_ping()"), "{router}");
-    // The updated project upgrades on with the new version's levels.
-    fb(&project)
-        .args(["upgrade", "--to-level", "3", "--dry-run"])
-        .assert()
-        .success();
+fn projects_from_earlier_builtin_packs_update_offline() {
+    let current = builtin_version();
+    for old in ["0.1.0", "0.2.0"] {
+        let tmp = tempfile::tempdir().unwrap();
+        fb(tmp.path())
+            .args(["new", "old", "--level", "2", "--yes", "--pack"])
+            .arg(format!("fastapi@{old}"))
+            .assert()
+            .success();
+        let project = tmp.path().join("old");
+        let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+        assert!(lock.contains(&format!("version = \"{old}\"")), "{lock}");
+        append(
+            &project.join("app/routers/tasks.py"),
+            "\n\n@router.get(\"/stats/ping\")\ndef tasks_ping() -> dict[str, str]:\n    return {\"tasks\": \"pong\"}\n",
+        );
+        fb(&project)
+            .arg("status")
+            .assert()
+            .success()
+            .stdout(contains(format!("{current} is available")));
+        fb(&project)
+            .args(["update", "--offline"])
+            .assert()
+            .success()
+            .stderr(contains(format!("from {old} to {current}")));
+        let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+        assert!(lock.contains(&format!("version = \"{current}\"")), "{lock}");
+        let router = std::fs::read_to_string(project.join("app/routers/tasks.py")).unwrap();
+        assert!(router.contains("def tasks_ping()"), "{router}");
+        // The updated project upgrades on with the new version's levels.
+        fb(&project)
+            .args(["upgrade", "--to-level", "3", "--dry-run"])
+            .assert()
+            .success();
+    }
 }

@@ -232,10 +232,26 @@ fn moves(
                 .map_err(|e| anyhow!(render::describe_error(&e)))
                 .with_context(|| format!("in the move `{template}`"))
         };
-        out.push(Move {
-            from: path(&m.from, base_ctx)?,
-            to: path(&m.to, theirs_ctx)?,
-        });
+        let repeat = render::repeat_for(target, &m.from).or(render::repeat_for(target, &m.to));
+        let Some(repeat) = repeat else {
+            out.push(Move {
+                from: path(&m.from, base_ctx)?,
+                to: path(&m.to, theirs_ctx)?,
+            });
+            continue;
+        };
+        // A move of repeated files moves each item that both renders have (a resource the new
+        // options dropped has nothing to move to).
+        let new_items = render::repeat_items(&env, repeat, theirs_ctx)?;
+        for item in render::repeat_items(&env, repeat, base_ctx)? {
+            if new_items.contains(&item) {
+                let bind = |ctx| render::with_values(ctx, [(repeat.bind.as_str(), item.clone())]);
+                out.push(Move {
+                    from: path(&m.from, &bind(base_ctx))?,
+                    to: path(&m.to, &bind(theirs_ctx))?,
+                });
+            }
+        }
     }
     Ok(out)
 }

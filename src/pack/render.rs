@@ -10,6 +10,7 @@ use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
 
 use super::Pack;
+use super::manifest::Repeat;
 use super::options::Options;
 use super::resource::Resource;
 use crate::names::ProjectName;
@@ -161,14 +162,25 @@ fn contexts_for(
     source_path: &str,
     ctx: &Value,
 ) -> Result<Vec<Value>> {
-    let Some(repeat) = pack
-        .manifest
-        .repeat
-        .iter()
-        .find(|r| source_path.contains(&r.paths_containing))
-    else {
+    let Some(repeat) = repeat_for(pack, source_path) else {
         return Ok(vec![ctx.clone()]);
     };
+    Ok(repeat_items(env, repeat, ctx)?
+        .into_iter()
+        .map(|item| with_values(ctx, [(repeat.bind.as_str(), item)]))
+        .collect())
+}
+
+/// The `[[repeat]]` that applies to a template path (or a move's path), if any.
+pub fn repeat_for<'p>(pack: &'p Pack, path: &str) -> Option<&'p Repeat> {
+    pack.manifest
+        .repeat
+        .iter()
+        .find(|r| path.contains(&r.paths_containing))
+}
+
+/// The items a `[[repeat]]` goes over in `ctx`.
+pub fn repeat_items(env: &Environment<'_>, repeat: &Repeat, ctx: &Value) -> Result<Vec<Value>> {
     let items = env
         .compile_expression(&repeat.over)
         .and_then(|e| e.eval(ctx.clone()))
@@ -182,9 +194,7 @@ fn contexts_for(
     let iter = items
         .try_iter()
         .map_err(|_| anyhow!("`over = \"{}\"` of a [[repeat]] is not a list", repeat.over))?;
-    Ok(iter
-        .map(|item| with_values(ctx, [(repeat.bind.as_str(), item)]))
-        .collect())
+    Ok(iter.collect())
 }
 
 fn render_one(

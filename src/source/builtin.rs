@@ -83,10 +83,16 @@ mod tests {
 
     /// Released versions and their checksums: existing projects' lockfiles record these, so an
     /// archived pack must never change. (The checksum can be checked by hand; see README.)
-    const RELEASED: &[(&str, &str)] = &[(
-        "0.1.0",
-        "sha256:9032260ae9e3ceb14dce71d92eb022d6f23cc1bec65e9c89089c56a8ee538ed9",
-    )];
+    const RELEASED: &[(&str, &str)] = &[
+        (
+            "0.1.0",
+            "sha256:9032260ae9e3ceb14dce71d92eb022d6f23cc1bec65e9c89089c56a8ee538ed9",
+        ),
+        (
+            "0.2.0",
+            "sha256:4f337a90d9ddd035d6effb48e289ec6790275f2dc4d273a9759382e8aabc3618",
+        ),
+    ];
 
     #[test]
     fn archived_versions_never_change() {
