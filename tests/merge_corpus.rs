@@ -1,16 +1,10 @@
 //! Runs every case of `tests/merge_cases/` through fb's merge: no clean case may merge to anything
 //! but its expected bytes, no true conflict may merge silently, and a conflicted output keeps the
-//! lines both sides changed. Over-conservative results are allowed only for the cases listed here.
+//! lines both sides changed, and no clean case may conflict (fb merges every clean case cleanly).
 
 use std::path::Path;
 
 use fb::merge::{Labels, Outcome, merge_bytes};
-
-/// Clean cases where fb still reports a conflict: a line merge cannot see these moves.
-const KNOWN_OVER_CONSERVATIVE: &[&str] = &[
-    "073-router-move-helper-template-edits-inside",
-    "075-reports-swap-functions-edit-inside",
-];
 
 #[derive(serde::Deserialize)]
 struct Meta {
@@ -51,7 +45,6 @@ fn corpus() {
             ("clean", Outcome::Clean(_)) => {
                 failures.push(format!("{name}: WRONG (a silent mis-merge)"))
             }
-            ("clean", _) if KNOWN_OVER_CONSERVATIVE.contains(&name.as_str()) => {}
             ("clean", _) => failures.push(format!(
                 "{name}: OVER (a conflict where a clean merge is right)"
             )),

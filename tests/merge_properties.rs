@@ -67,6 +67,22 @@ fn added_lines(base: &[String], side: &[String]) -> Vec<String> {
     added
 }
 
+/// `base` with a block of at least two lines moved elsewhere: what a user does to a helper.
+fn with_a_moved_block(base: Vec<String>) -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
+    let len = base.len();
+    (0..=len, 2..=4usize, 0..=len).prop_map(move |(start, size, to)| {
+        let start = start.min(len.saturating_sub(2));
+        let end = (start + size).min(len);
+        let mut rest = base.clone();
+        let block: Vec<String> = rest.drain(start..end).collect();
+        let to = to.min(rest.len());
+        let mut moved = rest[..to].to_vec();
+        moved.extend(block);
+        moved.extend_from_slice(&rest[to..]);
+        (base.clone(), moved)
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -94,6 +110,26 @@ proptest! {
     fn added_lines_are_never_lost(
         (base, ours, theirs) in file().prop_flat_map(|b| (edited(b.clone()), edited(b))).prop_map(|((b, o), (_, t))| (b, o, t))
     ) {
+        let (text, conflicts) = match merge(&join(&base, false), &join(&ours, false), &join(&theirs, false)) {
+            Outcome::Clean(text) => (text, 0),
+            Outcome::Conflicted { text, conflicts } => (text, conflicts),
+            Outcome::Binary => unreachable!("text inputs"),
+        };
+        let text = String::from_utf8(text).unwrap();
+        prop_assert_eq!(conflicts > 0, text.contains("<<<<<<< yours"));
+        let merged: Vec<&str> = text.lines().collect();
+        for line in added_lines(&base, &ours).iter().chain(&added_lines(&base, &theirs)) {
+            prop_assert!(merged.contains(&line.as_str()), "{line:?} added by a side is missing from {text}");
+        }
+    }
+
+    /// The same, when one side moves a block (which the merge may replay on the other side).
+    #[test]
+    fn added_lines_survive_a_moved_block(
+        (base, moved, edited) in file().prop_flat_map(|b| (with_a_moved_block(b.clone()), edited(b))).prop_map(|((b, m), (_, e))| (b, m, e)),
+        ours_moved in any::<bool>(),
+    ) {
+        let (ours, theirs) = if ours_moved { (moved, edited) } else { (edited, moved) };
         let (text, conflicts) = match merge(&join(&base, false), &join(&ours, false), &join(&theirs, false)) {
             Outcome::Clean(text) => (text, 0),
             Outcome::Conflicted { text, conflicts } => (text, conflicts),

@@ -9,8 +9,11 @@
 //! How it improves on a classic diff3: each side's changes against the base are computed as edits
 //! (base range → new lines), and only edits that really overlap are merged together. Changes on
 //! adjacent lines apply cleanly, an identical change made by both applies once, and where one
-//! side's change is contained in the other's, the larger one wins.
+//! side's change is contained in the other's, the larger one wins. When that still conflicts and one
+//! side moved a block the other edited, the move is replayed on both and the merge tried again
+//! (`moves`).
 
+mod moves;
 mod text;
 
 use std::collections::HashSet;
@@ -62,7 +65,12 @@ pub fn merge_bytes(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels<'_>)
     else {
         return Outcome::Binary;
     };
-    let merge = Merge::compute(&b, &o, &t);
+    let mut merge = Merge::compute(&b, &o, &t);
+    if merge.conflicts() > 0
+        && let Some(across) = moves::merge_across_moves(&b, &o, &t)
+    {
+        merge = across;
+    }
     let conflicts = merge.conflicts();
     let text = merge.render(labels);
     if conflicts == 0 {

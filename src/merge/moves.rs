@@ -1,0 +1,222 @@
+//! Merging across a moved block. When one side moves a block of lines unchanged and the other side
+//! edits inside it (or next to where it lands), a line merge sees delete-versus-modify and
+//! conflicts. Here the move is replayed first, on the base and on the other side, so the merge
+//! compares like with like: the other side's edits travel with the block to its new place.
+//!
+//! This only runs after the plain merge conflicted, and its result is used only when it is clean.
+//! Every ambiguity (an insertion exactly at a block boundary or at the target, an edit straddling
+//! either) gives up and leaves the plain merge's conflict in place.
+
+use super::{Edit, Merge, Text, edits};
+
+/// A block of base lines `block` that one side moved, unchanged, to just before base line `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct BlockMove {
+    block: (usize, usize),
+    to: usize,
+}
+
+/// Fewest lines a moved block must have: a single moved line is too likely a coincidence.
+const MIN_BLOCK: usize = 2;
+
+/// A clean merge that treats one side's moved block as moved on every side, if there is one.
+pub(super) fn merge_across_moves<'a>(
+    base: &Text<'a>,
+    ours: &Text<'a>,
+    theirs: &Text<'a>,
+) -> Option<Merge<'a>> {
+    let ours_edits = edits(&base.lines, &ours.lines);
+    let theirs_edits = edits(&base.lines, &theirs.lines);
+    for m in block_moves(&base.lines, &ours.lines, &ours_edits) {
+        if let Some(other) = replay(&theirs_edits, theirs, m) {
+            let merge = Merge::compute(&moved(base, m), ours, &other);
+            if merge.conflicts() == 0 {
+                return Some(merge);
+            }
+        }
+    }
+    for m in block_moves(&base.lines, &theirs.lines, &theirs_edits) {
+        if let Some(other) = replay(&ours_edits, ours, m) {
+            let merge = Merge::compute(&moved(base, m), &other, theirs);
+            if merge.conflicts() == 0 {
+                return Some(merge);
+            }
+        }
+    }
+    None
+}
+
+/// The blocks `side` moves: a run of base lines it deletes that reappears, identical, where it
+/// inserts lines (blank lines around either are not part of the block).
+fn block_moves(base: &[&str], side: &[&str], edits: &[Edit]) -> Vec<BlockMove> {
+    let mut out = Vec::new();
+    for deleted in edits.iter().filter(|e| !e.is_insertion()) {
+        let block = trim_blank(base, deleted.base);
+        if block.1 - block.0 < MIN_BLOCK {
+            continue;
+        }
+        let lines = &base[block.0..block.1];
+        for added in edits.iter().filter(|e| *e != deleted && !e.is_deletion()) {
+            let (start, end) = trim_blank(side, added.side);
+            if &side[start..end] != lines {
+                continue;
+            }
+            // Where the block lands, in base lines: before the edit's base range when only blank
+            // lines precede it in the edit, after it when only blank lines follow.
+            let to = if is_blank(&side[added.side.0..start]) {
+                added.base.0
+            } else if is_blank(&side[end..added.side.1]) {
+                added.base.1
+            } else {
+                continue;
+            };
+            out.push(BlockMove { block, to });
+        }
+    }
+    out
+}
+
+/// `range` of `lines` without its leading and trailing blank lines.
+fn trim_blank(lines: &[&str], (mut start, mut end): (usize, usize)) -> (usize, usize) {
+    while start < end && lines[start].trim().is_empty() {
+        start += 1;
+    }
+    while end > start && lines[end - 1].trim().is_empty() {
+        end -= 1;
+    }
+    (start, end)
+}
+
+fn is_blank(lines: &[&str]) -> bool {
+    lines.iter().all(|l| l.trim().is_empty())
+}
+
+/// `text` with lines `m.block` moved to before line `m.to`.
+fn moved<'a>(text: &Text<'a>, m: BlockMove) -> Text<'a> {
+    let lines = &text.lines;
+    let (start, end) = m.block;
+    let mut out = Vec::with_capacity(lines.len());
+    if m.to <= start {
+        out.extend_from_slice(&lines[..m.to]);
+        out.extend_from_slice(&lines[start..end]);
+        out.extend_from_slice(&lines[m.to..start]);
+        out.extend_from_slice(&lines[end..]);
+    } else {
+        out.extend_from_slice(&lines[..start]);
+        out.extend_from_slice(&lines[end..m.to]);
+        out.extend_from_slice(&lines[start..end]);
+        out.extend_from_slice(&lines[m.to..]);
+    }
+    Text {
+        lines: out,
+        ..text.clone()
+    }
+}
+
+/// The other side with the same block moved: its own version of the block (edits and all) goes
+/// to the same place. `None` when its edits make the block's bounds or the target ambiguous, or
+/// leave nothing of the block.
+fn replay<'a>(other_edits: &[Edit], other: &Text<'a>, m: BlockMove) -> Option<Text<'a>> {
+    let (start, end) = m.block;
+    for e in other_edits {
+        let (s, t) = e.base;
+        // The other side deleted or rewrote the whole block: no part of it is left to move.
+        if s <= start && end <= t {
+            return None;
+        }
+        for point in [start, end, m.to] {
+            // An insertion exactly at a bound or at the target could belong on either side of it;
+            // an edit across one cannot be split.
+            if (e.is_insertion() && s == point) || (s < point && point < t) {
+                return None;
+            }
+        }
+    }
+    // A base position, in the other side's lines.
+    let map = |pos: usize| -> usize {
+        let shift: isize = other_edits
+            .iter()
+            .filter(|e| e.base.1 <= pos)
+            .map(|e| (e.side.1 - e.side.0) as isize - (e.base.1 - e.base.0) as isize)
+            .sum();
+        pos.checked_add_signed(shift)
+            .expect("a position maps inside the other side")
+    };
+    Some(moved(
+        other,
+        BlockMove {
+            block: (map(start), map(end)),
+            to: map(m.to),
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Text<'_> {
+        Text::decode(s.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn finds_a_block_moved_with_its_blank_lines() {
+        let base = ["a", "", "f1", "f2", "", "b1", "b2", "b3"];
+        let side = ["a", "", "b1", "b2", "b3", "", "f1", "f2"];
+        let e = edits(&base, &side);
+        assert!(
+            block_moves(&base, &side, &e).contains(&BlockMove {
+                block: (2, 4),
+                to: 8
+            }),
+            "{:?}",
+            block_moves(&base, &side, &e)
+        );
+    }
+
+    #[test]
+    fn a_single_line_is_not_a_block() {
+        let base = ["x", "a", "b"];
+        let side = ["a", "b", "x"];
+        assert!(block_moves(&base, &side, &edits(&base, &side)).is_empty());
+    }
+
+    #[test]
+    fn replays_a_move_on_the_other_side_with_its_edits() {
+        let other = text("a\nF1\nf2\nb\nc\n");
+        let base = ["a", "f1", "f2", "b", "c"];
+        let e = edits(&base, &other.lines);
+        let m = BlockMove {
+            block: (1, 3),
+            to: 5,
+        };
+        assert_eq!(
+            replay(&e, &other, m).unwrap().lines,
+            ["a", "b", "c", "F1", "f2"]
+        );
+    }
+
+    #[test]
+    fn a_block_the_other_side_rewrote_does_not_move() {
+        let other = text("a\nnew\nb\n");
+        let base = ["a", "f1", "f2", "b"];
+        let e = edits(&base, &other.lines);
+        let m = BlockMove {
+            block: (1, 3),
+            to: 4,
+        };
+        assert!(replay(&e, &other, m).is_none());
+    }
+
+    #[test]
+    fn an_insertion_at_a_bound_is_ambiguous() {
+        let other = text("a\nnew\nf1\nf2\nb\n");
+        let base = ["a", "f1", "f2", "b"];
+        let e = edits(&base, &other.lines);
+        let m = BlockMove {
+            block: (1, 3),
+            to: 4,
+        };
+        assert!(replay(&e, &other, m).is_none());
+    }
+}
