@@ -19,6 +19,10 @@ struct BlockMove {
 /// Fewest lines a moved block must have: a single moved line is too likely a coincidence.
 const MIN_BLOCK: usize = 2;
 
+/// Most moves tried per side: each try is a whole merge, and a file rewritten wholesale can look
+/// like hundreds of moves.
+const MAX_TRIES: usize = 8;
+
 /// A clean merge that treats one side's moved block as moved on every side, if there is one.
 pub(super) fn merge_across_moves<'a>(
     base: &Text<'a>,
@@ -27,7 +31,10 @@ pub(super) fn merge_across_moves<'a>(
 ) -> Option<Merge<'a>> {
     let ours_edits = edits(&base.lines, &ours.lines);
     let theirs_edits = edits(&base.lines, &theirs.lines);
-    for m in block_moves(&base.lines, &ours.lines, &ours_edits) {
+    for m in block_moves(&base.lines, &ours.lines, &ours_edits)
+        .into_iter()
+        .take(MAX_TRIES)
+    {
         if let Some(other) = replay(&theirs_edits, theirs, m) {
             let merge = Merge::compute(&moved(base, m), ours, &other);
             if merge.conflicts() == 0 {
@@ -35,7 +42,10 @@ pub(super) fn merge_across_moves<'a>(
             }
         }
     }
-    for m in block_moves(&base.lines, &theirs.lines, &theirs_edits) {
+    for m in block_moves(&base.lines, &theirs.lines, &theirs_edits)
+        .into_iter()
+        .take(MAX_TRIES)
+    {
         if let Some(other) = replay(&ours_edits, ours, m) {
             let merge = Merge::compute(&moved(base, m), &other, theirs);
             if merge.conflicts() == 0 {

@@ -145,3 +145,28 @@ fn binary_is_never_line_merged() {
         Outcome::Clean(b"c\0".to_vec())
     );
 }
+
+const HELPER_FIRST: &str = "import x\n\n\ndef helper():\n    a = 1\n    return a\n\n\ndef main():\n    b = helper()\n    c = b + 1\n    return c\n";
+const HELPER_LAST: &str = "import x\n\n\ndef main():\n    b = helper()\n    c = b + 1\n    return c\n\n\ndef helper():\n    a = 1\n    return a\n";
+
+#[test]
+fn an_edit_follows_a_block_the_other_side_moved() {
+    let edited_first = HELPER_FIRST.replace("a = 1", "a = 2");
+    let edited_last = HELPER_LAST.replace("a = 1", "a = 2");
+    // The user moves the helper; the template edits inside it. A plain line merge conflicts.
+    let text = |s: &'static str| Text::decode(s.as_bytes()).unwrap();
+    let edited: &'static str = edited_first.clone().leak();
+    let plain = Merge::compute(&text(HELPER_FIRST), &text(HELPER_LAST), &text(edited));
+    assert!(plain.conflicts() > 0);
+    assert_eq!(clean(HELPER_FIRST, HELPER_LAST, &edited_first), edited_last);
+    // The template moves the helper; the user edits inside it.
+    assert_eq!(clean(HELPER_FIRST, &edited_first, HELPER_LAST), edited_last);
+}
+
+#[test]
+fn a_moved_block_both_sides_edited_stays_a_conflict() {
+    let ours = HELPER_LAST.replace("a = 1", "a = 3");
+    let theirs = HELPER_FIRST.replace("a = 1", "a = 2");
+    let text = conflicted(HELPER_FIRST, &ours, &theirs);
+    assert!(text.contains("a = 3") && text.contains("a = 2"), "{text}");
+}
