@@ -70,6 +70,25 @@ pub fn check_new_target(target: &Path) -> Result<()> {
     }
 }
 
+/// A new file that starts with `#!` is a script: make it executable, as its author meant. (Packs
+/// carry no file modes: the built-in one is embedded without them, and git keeps only this bit.)
+fn make_scripts_executable(path: &Path, bytes: &[u8]) -> Result<()> {
+    #[cfg(unix)]
+    if bytes.starts_with(b"#!") {
+        use std::os::unix::fs::PermissionsExt;
+        let mut permissions = std::fs::metadata(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?
+            .permissions();
+        // Execute for whoever may read it, as `chmod +x` does under the usual umask.
+        permissions.set_mode(permissions.mode() | ((permissions.mode() & 0o444) >> 2));
+        std::fs::set_permissions(path, permissions)
+            .with_context(|| format!("cannot make `{}` executable", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, bytes);
+    Ok(())
+}
+
 /// Writes `files` as a new directory `target` (missing or empty): all of them, or none.
 pub fn create_tree(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     check_new_target(target)?;
@@ -98,6 +117,7 @@ pub fn create_tree(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(
         }
         std::fs::write(&dest, bytes)
             .with_context(|| format!("cannot write `{}`", dest.display()))?;
+        make_scripts_executable(&dest, bytes)?;
     }
     guard.check()?;
     // An empty target directory is replaced by the rename; a missing one is created by it.
@@ -111,6 +131,44 @@ pub fn create_tree(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    fn is_executable(path: &Path) -> bool {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o111 != 0
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_scripts_are_executable_and_existing_files_keep_their_mode() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("p");
+        let files: BTreeMap<String, Vec<u8>> = [
+            ("run.sh".to_string(), b"#!/bin/sh\necho hi\n".to_vec()),
+            ("notes.txt".to_string(), b"a note, not a script: #!/bin/sh\n".to_vec()),
+        ]
+        .into();
+        create_tree(&target, &files).unwrap();
+        assert!(is_executable(&target.join("run.sh")));
+        assert!(!is_executable(&target.join("notes.txt")));
+        // The user made run.sh not executable on purpose: an update keeps that; a new script is executable.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            target.join("run.sh"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        apply_ops(
+            &target,
+            &[
+                Op::Write("run.sh".into(), b"#!/bin/sh\necho hello\n".to_vec()),
+                Op::Write("new.sh".into(), b"#!/bin/sh\n".to_vec()),
+            ],
+        )
+        .unwrap();
+        assert!(!is_executable(&target.join("run.sh")));
+        assert!(is_executable(&target.join("new.sh")));
+    }
 
     #[test]
     fn creates_all_files_or_refuses() {
@@ -185,8 +243,11 @@ pub fn apply_ops(root: &Path, ops: &[Op]) -> Result<()> {
                     let staged = txn.join(format!("{i}"));
                     std::fs::write(&staged, bytes)
                         .with_context(|| format!("cannot stage `{path}`"))?;
+                    // An existing file keeps its permissions; a new one gets the defaults.
                     if let Ok(meta) = std::fs::metadata(root.join(path)) {
                         let _ = std::fs::set_permissions(&staged, meta.permissions());
+                    } else {
+                        make_scripts_executable(&staged, bytes)?;
                     }
                     journal.push_str(&format!("write\t{i}\t{path}\n"));
                 }
