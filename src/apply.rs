@@ -145,7 +145,10 @@ mod tests {
         let target = tmp.path().join("p");
         let files: BTreeMap<String, Vec<u8>> = [
             ("run.sh".to_string(), b"#!/bin/sh\necho hi\n".to_vec()),
-            ("notes.txt".to_string(), b"a note, not a script: #!/bin/sh\n".to_vec()),
+            (
+                "notes.txt".to_string(),
+                b"a note, not a script: #!/bin/sh\n".to_vec(),
+            ),
         ]
         .into();
         create_tree(&target, &files).unwrap();

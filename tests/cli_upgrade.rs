@@ -40,7 +40,8 @@ fn upgrade_keeps_user_files_and_edits() {
         .stderr(
             contains("Added app/main.py")
                 .and(contains("Kept main.py"))
-                .and(contains("Kept deleted .gitignore")),
+                .and(contains("Kept deleted .gitignore"))
+                .and(contains("note: the app now lives in `app/main.py`")),
         );
     // The edited level-1 module is kept; the user's own file is untouched; the deletion stays.
     assert!(

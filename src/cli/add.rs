@@ -64,10 +64,6 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         return Ok(Outcome::Done);
     };
     Ok(super::report::change(
-        shell,
-        &prepared.plan,
-        dry_run,
-        "Added",
-        &summary,
+        shell, &prepared, dry_run, "Added", &summary,
     ))
 }

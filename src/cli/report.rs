@@ -3,12 +3,20 @@
 use console::Style;
 
 use super::Outcome;
+use crate::ops::change::Prepared;
 use crate::plan::{FileChange, Kind, Plan};
 use crate::ui::Shell;
 
 /// The whole report of a change: [`plan`], then a summary line, `Upgraded from level 2 to level 3:
-/// 24 file(s) changed` (or, for a dry run, what would have changed).
-pub fn change(shell: &Shell, plan_: &Plan, dry_run: bool, verb: &str, what: &str) -> Outcome {
+/// 24 file(s) changed` (or, for a dry run, what would have changed), then the pack's notes.
+pub fn change(
+    shell: &Shell,
+    prepared: &Prepared,
+    dry_run: bool,
+    verb: &str,
+    what: &str,
+) -> Outcome {
+    let plan_ = &prepared.plan;
     let outcome = plan(shell, plan_, dry_run);
     let changed = plan_.changes.iter().filter(|c| c.writes()).count();
     if dry_run {
@@ -17,6 +25,9 @@ pub fn change(shell: &Shell, plan_: &Plan, dry_run: bool, verb: &str, what: &str
         ));
     } else {
         shell.status(verb, format!("{what}: {changed} file(s) changed"));
+    }
+    for note in &prepared.notes {
+        shell.note(note);
     }
     outcome
 }

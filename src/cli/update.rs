@@ -88,11 +88,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         UpdateOutcome::Updated { from, to, prepared } => {
             let what = format!("from {from} to {to}");
             Ok(super::report::change(
-                shell,
-                &prepared.plan,
-                dry_run,
-                "Updated",
-                &what,
+                shell, &prepared, dry_run, "Updated", &what,
             ))
         }
     }

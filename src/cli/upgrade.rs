@@ -65,10 +65,6 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     };
     let what = format!("from level {} to level {to_level}", outcome.from_level);
     Ok(super::report::change(
-        shell,
-        &prepared.plan,
-        dry_run,
-        "Upgraded",
-        &what,
+        shell, &prepared, dry_run, "Upgraded", &what,
     ))
 }

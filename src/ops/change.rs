@@ -137,6 +137,8 @@ pub struct Prepared {
     pub new_lock: Lock,
     pub old_label: String,
     pub new_label: String,
+    /// The pack's `[[notes]]` that apply to this change, rendered.
+    pub notes: Vec<String>,
 }
 
 /// What to move the project to: a pack (the locked one, or another version) and its options.
@@ -152,7 +154,9 @@ pub fn prepare(project: &Project, target: Target<'_>) -> Result<Prepared> {
     let (base, base_ctx) = project.base()?;
     let theirs_ctx = render::context(target.pack, &project.name, &target.options)?;
     let theirs = render::render(target.pack, &theirs_ctx)?;
-    let moves = moves(project, target.pack, &base_ctx, &theirs_ctx)?;
+    let when_ctx = when_context(project, &theirs_ctx);
+    let moves = moves(target.pack, &when_ctx, &base_ctx, &theirs_ctx)?;
+    let notes = notes(target.pack, &when_ctx)?;
     let old_label = label(&project.pack, &project.lock.options);
     let new_label = label(target.pack, &target.options);
     let labels = Labels {
@@ -185,25 +189,20 @@ pub fn prepare(project: &Project, target: Target<'_>) -> Result<Prepared> {
         new_lock,
         old_label,
         new_label,
+        notes,
     })
 }
 
-/// The target pack's `[[moves]]` that apply, with their paths rendered. `when` sees the new
-/// options, plus `old` (the recorded options) and `old_version` (the recorded pack version).
-fn moves(
-    project: &Project,
-    target: &Pack,
-    base_ctx: &minijinja::Value,
-    theirs_ctx: &minijinja::Value,
-) -> Result<Vec<Move>> {
-    let env = render::expression_env();
+/// What `when` of `[[moves]]` and `[[notes]]` sees: the new options, plus `old` (the recorded
+/// options) and `old_version` (the recorded pack version).
+fn when_context(project: &Project, theirs_ctx: &minijinja::Value) -> minijinja::Value {
     let old: IndexMap<minijinja::Value, minijinja::Value> = project
         .lock
         .options
         .iter()
         .map(|(k, v)| (minijinja::Value::from(k.as_str()), v.to_value()))
         .collect();
-    let when_ctx = render::with_values(
+    render::with_values(
         theirs_ctx,
         [
             ("old", minijinja::Value::from(old)),
@@ -212,20 +211,56 @@ fn moves(
                 minijinja::Value::from(project.pack.version()),
             ),
         ],
-    );
+    )
+}
+
+/// Evaluates a `when` condition; a missing one holds.
+fn holds(
+    env: &minijinja::Environment<'_>,
+    when: Option<&str>,
+    ctx: &minijinja::Value,
+) -> Result<bool> {
+    let Some(when) = when else {
+        return Ok(true);
+    };
+    let expr = env
+        .compile_expression(when)
+        .map_err(|e| anyhow!(render::describe_error(&e)))?;
+    Ok(expr
+        .eval(ctx.clone())
+        .map_err(|e| anyhow!(render::describe_error(&e)))
+        .with_context(|| format!("cannot evaluate `when = \"{when}\"`"))?
+        .is_true())
+}
+
+/// The target pack's `[[notes]]` whose `when` holds, rendered.
+fn notes(target: &Pack, when_ctx: &minijinja::Value) -> Result<Vec<String>> {
+    let env = render::expression_env();
+    let mut out = Vec::new();
+    for note in &target.manifest.notes {
+        if holds(&env, Some(&note.when), when_ctx)? {
+            let message = env
+                .render_str(&note.message, when_ctx.clone())
+                .map_err(|e| anyhow!(render::describe_error(&e)))
+                .with_context(|| format!("cannot render the note for `{}`", note.when))?;
+            out.push(message.trim().to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// The target pack's `[[moves]]` that apply, with their paths rendered.
+fn moves(
+    target: &Pack,
+    when_ctx: &minijinja::Value,
+    base_ctx: &minijinja::Value,
+    theirs_ctx: &minijinja::Value,
+) -> Result<Vec<Move>> {
+    let env = render::expression_env();
     let mut out = Vec::new();
     for m in &target.manifest.moves {
-        if let Some(when) = &m.when {
-            let expr = env
-                .compile_expression(when)
-                .map_err(|e| anyhow!(render::describe_error(&e)))?;
-            if !expr
-                .eval(when_ctx.clone())
-                .map_err(|e| anyhow!(render::describe_error(&e)))?
-                .is_true()
-            {
-                continue;
-            }
+        if !holds(&env, m.when.as_deref(), when_ctx)? {
+            continue;
         }
         let path = |template: &str, ctx: &minijinja::Value| -> Result<String> {
             env.render_str(template, ctx.clone())

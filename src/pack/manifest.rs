@@ -34,6 +34,18 @@ pub struct Manifest {
     /// Text shown to the user, rendered with the template context.
     #[serde(default)]
     pub messages: Messages,
+    /// What to tell the user after a change of options or version, when it applies.
+    #[serde(default)]
+    pub notes: Vec<Note>,
+}
+
+/// `[[notes]]`: after `fb upgrade`, `fb add` or `fb update`, `message` is shown when `when` holds.
+/// Both see the new options plus `old` (the recorded options) and `old_version`, like `[[moves]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub when: String,
+    pub message: String,
 }
 
 /// `[[generated]]`: when both the user and the template changed such a file, the user's copy is
