@@ -495,6 +495,52 @@ fn a_new_option_without_a_default_must_be_given() {
 }
 
 #[test]
+fn a_version_that_starts_repeating_a_moved_file_still_carries_the_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = PackRepo::new(&tmp.path().join("pack"));
+    let m1 = manifest(
+        "1.0.0",
+        "\n[computed]\nm = \"resource_model('Order total:float')\"\n",
+    );
+    repo.release(
+        "v1.0.0",
+        &[
+            ("pack.toml", &m1),
+            ("template/routers/{{ m.plural }}.py.jinja", b"ORDERS = 1\n"),
+        ],
+    );
+    let home = tmp.path().join("home");
+    fbh(tmp.path(), &home)
+        .args(["new", "demo", "--pack", &format!("{}@1.0.0", repo.url())])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    std::fs::write(project.join("routers/orders.py"), "ORDERS = 1\n# mine\n").unwrap();
+    // 2.0.0 renders one file per resource and moves them; 1.0.0 had no list to repeat over.
+    let m2 = manifest(
+        "2.0.0",
+        "\n[options.resources]\ntype = \"list\"\ndefault = []\n\n[computed]\nm = \"resource_model('Order total:float')\"\nmodels = \"[m] + (resources | map('resource_model') | list)\"\n\n[[repeat]]\npaths_containing = \"{{ m.\"\nover = \"models\"\nas = \"m\"\n\n[[moves]]\nfrom = \"routers/{{ m.plural }}.py\"\nto = \"api/{{ m.plural }}.py\"\n",
+    );
+    repo.release(
+        "v2.0.0",
+        &[
+            ("pack.toml", &m2),
+            ("template/api/{{ m.plural }}.py.jinja", b"ORDERS = 1\n"),
+        ],
+    );
+    fbh(&project, &home)
+        .arg("update")
+        .assert()
+        .success()
+        .stderr(contains("api/orders.py (from routers/orders.py)"));
+    assert_eq!(
+        std::fs::read_to_string(project.join("api/orders.py")).unwrap(),
+        "ORDERS = 1\n# mine\n"
+    );
+    assert!(!project.join("routers/orders.py").exists());
+}
+
+#[test]
 fn registry_names_resolve_and_pins_are_enforced() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = pack_repo(&tmp.path().join("pack"));

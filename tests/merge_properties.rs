@@ -83,6 +83,34 @@ fn with_a_moved_block(base: Vec<String>) -> impl Strategy<Value = (Vec<String>, 
     })
 }
 
+/// Merges the three and checks that conflicts are marked and that every line a side added is in
+/// the output, clean or conflicted.
+fn keeps_added_lines(
+    base: &[String],
+    ours: &[String],
+    theirs: &[String],
+) -> Result<(), TestCaseError> {
+    let (text, conflicts) =
+        match merge(&join(base, false), &join(ours, false), &join(theirs, false)) {
+            Outcome::Clean(text) => (text, 0),
+            Outcome::Conflicted { text, conflicts } => (text, conflicts),
+            Outcome::Binary => unreachable!("text inputs"),
+        };
+    let text = String::from_utf8(text).unwrap();
+    prop_assert_eq!(conflicts > 0, text.contains("<<<<<<< yours"));
+    let merged: Vec<&str> = text.lines().collect();
+    for line in added_lines(base, ours)
+        .iter()
+        .chain(&added_lines(base, theirs))
+    {
+        prop_assert!(
+            merged.contains(&line.as_str()),
+            "{line:?} added by a side is missing from {text}"
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -110,17 +138,7 @@ proptest! {
     fn added_lines_are_never_lost(
         (base, ours, theirs) in file().prop_flat_map(|b| (edited(b.clone()), edited(b))).prop_map(|((b, o), (_, t))| (b, o, t))
     ) {
-        let (text, conflicts) = match merge(&join(&base, false), &join(&ours, false), &join(&theirs, false)) {
-            Outcome::Clean(text) => (text, 0),
-            Outcome::Conflicted { text, conflicts } => (text, conflicts),
-            Outcome::Binary => unreachable!("text inputs"),
-        };
-        let text = String::from_utf8(text).unwrap();
-        prop_assert_eq!(conflicts > 0, text.contains("<<<<<<< yours"));
-        let merged: Vec<&str> = text.lines().collect();
-        for line in added_lines(&base, &ours).iter().chain(&added_lines(&base, &theirs)) {
-            prop_assert!(merged.contains(&line.as_str()), "{line:?} added by a side is missing from {text}");
-        }
+        keeps_added_lines(&base, &ours, &theirs)?;
     }
 
     /// The same, when one side moves a block (which the merge may replay on the other side).
@@ -130,17 +148,7 @@ proptest! {
         ours_moved in any::<bool>(),
     ) {
         let (ours, theirs) = if ours_moved { (moved, edited) } else { (edited, moved) };
-        let (text, conflicts) = match merge(&join(&base, false), &join(&ours, false), &join(&theirs, false)) {
-            Outcome::Clean(text) => (text, 0),
-            Outcome::Conflicted { text, conflicts } => (text, conflicts),
-            Outcome::Binary => unreachable!("text inputs"),
-        };
-        let text = String::from_utf8(text).unwrap();
-        prop_assert_eq!(conflicts > 0, text.contains("<<<<<<< yours"));
-        let merged: Vec<&str> = text.lines().collect();
-        for line in added_lines(&base, &ours).iter().chain(&added_lines(&base, &theirs)) {
-            prop_assert!(merged.contains(&line.as_str()), "{line:?} added by a side is missing from {text}");
-        }
+        keeps_added_lines(&base, &ours, &theirs)?;
     }
 
     #[test]

@@ -191,42 +191,33 @@ mod tests {
         assert!(block_moves(&base, &side, &edits(&base, &side)).is_empty());
     }
 
+    /// The other side's text with base lines 1..3 of `base` moved to before line `to`.
+    fn replayed(base: &[&str], other: &str, to: usize) -> Option<Vec<String>> {
+        let other = text(other);
+        let e = edits(base, &other.lines);
+        let m = BlockMove { block: (1, 3), to };
+        replay(&e, &other, m).map(|t| t.lines.iter().map(|l| l.to_string()).collect())
+    }
+
     #[test]
     fn replays_a_move_on_the_other_side_with_its_edits() {
-        let other = text("a\nF1\nf2\nb\nc\n");
         let base = ["a", "f1", "f2", "b", "c"];
-        let e = edits(&base, &other.lines);
-        let m = BlockMove {
-            block: (1, 3),
-            to: 5,
-        };
         assert_eq!(
-            replay(&e, &other, m).unwrap().lines,
+            replayed(&base, "a\nF1\nf2\nb\nc\n", 5).unwrap(),
             ["a", "b", "c", "F1", "f2"]
         );
     }
 
     #[test]
     fn a_block_the_other_side_rewrote_does_not_move() {
-        let other = text("a\nnew\nb\n");
-        let base = ["a", "f1", "f2", "b"];
-        let e = edits(&base, &other.lines);
-        let m = BlockMove {
-            block: (1, 3),
-            to: 4,
-        };
-        assert!(replay(&e, &other, m).is_none());
+        assert_eq!(replayed(&["a", "f1", "f2", "b"], "a\nnew\nb\n", 4), None);
     }
 
     #[test]
     fn an_insertion_at_a_bound_is_ambiguous() {
-        let other = text("a\nnew\nf1\nf2\nb\n");
-        let base = ["a", "f1", "f2", "b"];
-        let e = edits(&base, &other.lines);
-        let m = BlockMove {
-            block: (1, 3),
-            to: 4,
-        };
-        assert!(replay(&e, &other, m).is_none());
+        assert_eq!(
+            replayed(&["a", "f1", "f2", "b"], "a\nnew\nf1\nf2\nb\n", 4),
+            None
+        );
     }
 }

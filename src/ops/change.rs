@@ -268,7 +268,15 @@ fn moves(
                 .with_context(|| format!("in the move `{template}`"))
         };
         let repeat = render::repeat_for(target, &m.from).or(render::repeat_for(target, &m.to));
-        let Some(repeat) = repeat else {
+        let items = match repeat {
+            Some(r) => (
+                render::repeat_items(&env, r, base_ctx)?,
+                render::repeat_items(&env, r, theirs_ctx)?,
+            ),
+            None => (None, None),
+        };
+        let (Some(repeat), (Some(old_items), Some(new_items))) = (repeat, items) else {
+            // Not repeated, or one render predates the repeat: the paths render as they are.
             out.push(Move {
                 from: path(&m.from, base_ctx)?,
                 to: path(&m.to, theirs_ctx)?,
@@ -277,8 +285,7 @@ fn moves(
         };
         // A move of repeated files moves each item that both renders have (a resource the new
         // options dropped has nothing to move to).
-        let new_items = render::repeat_items(&env, repeat, theirs_ctx)?;
-        for item in render::repeat_items(&env, repeat, base_ctx)? {
+        for item in old_items {
             if new_items.contains(&item) {
                 let bind = |ctx| render::with_values(ctx, [(repeat.bind.as_str(), item.clone())]);
                 out.push(Move {

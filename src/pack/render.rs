@@ -165,7 +165,13 @@ fn contexts_for(
     let Some(repeat) = repeat_for(pack, source_path) else {
         return Ok(vec![ctx.clone()]);
     };
-    Ok(repeat_items(env, repeat, ctx)?
+    let Some(items) = repeat_items(env, repeat, ctx)? else {
+        bail!(
+            "`over = \"{}\"` of a [[repeat]] is not defined (`template/{source_path}` repeats over it)",
+            repeat.over
+        );
+    };
+    Ok(items
         .into_iter()
         .map(|item| with_values(ctx, [(repeat.bind.as_str(), item)]))
         .collect())
@@ -179,8 +185,13 @@ pub fn repeat_for<'p>(pack: &'p Pack, path: &str) -> Option<&'p Repeat> {
         .find(|r| path.contains(&r.paths_containing))
 }
 
-/// The items a `[[repeat]]` goes over in `ctx`.
-pub fn repeat_items(env: &Environment<'_>, repeat: &Repeat, ctx: &Value) -> Result<Vec<Value>> {
+/// The items a `[[repeat]]` goes over in `ctx`; `None` when `over` is undefined there (as in the
+/// context of an earlier pack version that had no such list).
+pub fn repeat_items(
+    env: &Environment<'_>,
+    repeat: &Repeat,
+    ctx: &Value,
+) -> Result<Option<Vec<Value>>> {
     let items = env
         .compile_expression(&repeat.over)
         .and_then(|e| e.eval(ctx.clone()))
@@ -191,10 +202,13 @@ pub fn repeat_items(env: &Environment<'_>, repeat: &Repeat, ctx: &Value) -> Resu
                 repeat.over
             )
         })?;
+    if items.is_undefined() {
+        return Ok(None);
+    }
     let iter = items
         .try_iter()
         .map_err(|_| anyhow!("`over = \"{}\"` of a [[repeat]] is not a list", repeat.over))?;
-    Ok(iter.collect())
+    Ok(Some(iter.collect()))
 }
 
 fn render_one(
@@ -363,6 +377,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("both render to `a.txt`"), "{err}");
+    }
+
+    #[test]
+    fn repeat_over_an_undefined_list_is_an_error() {
+        let mut all: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        all.insert(
+            "pack.toml".into(),
+            b"[pack]\nname = \"t\"\nversion = \"1.0.0\"\n[[repeat]]\npaths_containing = \"{{ m.\"\nover = \"nothing\"\nas = \"m\"\n".to_vec(),
+        );
+        all.insert("template/{{ m.name }}.txt".into(), b"x\n".to_vec());
+        let p = Pack::from_files(all).unwrap();
+        let ctx = context(&p, &ProjectName::parse("demo").unwrap(), &Options::new()).unwrap();
+        let err = format!("{:#}", render(&p, &ctx).unwrap_err());
+        assert!(
+            err.contains("`over = \"nothing\"` of a [[repeat]] is not defined"),
+            "{err}"
+        );
     }
 
     #[test]
