@@ -21,7 +21,8 @@ pub struct Pack {
     /// Files under `template/`, by path relative to it.
     pub templates: BTreeMap<String, Vec<u8>>,
     /// Files under `partials/`, by path relative to it.
-    pub partials: BTreeMap<String, String>,
+    /// Shared with the template loader, which parses each one only when a template uses it.
+    pub partials: std::sync::Arc<BTreeMap<String, String>>,
     /// `sha256:` of every file of the pack, see [`checksum`].
     pub checksum: String,
 }
@@ -38,14 +39,15 @@ impl Pack {
             std::str::from_utf8(manifest_text).map_err(|_| anyhow!("`{MANIFEST}` is not UTF-8"))?;
         let manifest = Manifest::parse(manifest_text, crate::FB_VERSION)
             .with_context(|| format!("invalid `{MANIFEST}`"))?;
+        let pack_checksum = checksum(&files);
         let mut templates = BTreeMap::new();
         let mut partials = BTreeMap::new();
-        for (path, bytes) in &files {
+        for (path, bytes) in files {
             if let Some(rel) = path.strip_prefix("template/") {
-                templates.insert(rel.to_string(), bytes.clone());
+                templates.insert(rel.to_string(), bytes);
             } else if let Some(rel) = path.strip_prefix("partials/") {
-                let text = String::from_utf8(bytes.clone())
-                    .map_err(|_| anyhow!("`{path}` is not UTF-8 text"))?;
+                let text =
+                    String::from_utf8(bytes).map_err(|_| anyhow!("`{path}` is not UTF-8 text"))?;
                 partials.insert(rel.to_string(), text);
             }
         }
@@ -53,10 +55,10 @@ impl Pack {
             anyhow::bail!("the pack has no files under `template/`");
         }
         Ok(Pack {
-            checksum: checksum(&files),
+            checksum: pack_checksum,
             manifest,
             templates,
-            partials,
+            partials: std::sync::Arc::new(partials),
         })
     }
 

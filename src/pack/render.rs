@@ -100,11 +100,10 @@ pub fn context(pack: &Pack, project: &ProjectName, options: &Options) -> Result<
 /// would leave the project, two files land on the same path, or a template does not render.
 pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
     let mut env = expression_env();
-    for (name, source) in &pack.partials {
-        env.add_template_owned(name.clone(), source.clone())
-            .map_err(|e| anyhow!(describe_error(&e)))
-            .with_context(|| format!("partial `partials/{name}` does not parse"))?;
-    }
+    // Partials are parsed when a template first imports or includes one: a pack can carry many
+    // (the built-in one has a lock file's worth), and a level-1 project uses none of them.
+    let partials = std::sync::Arc::clone(&pack.partials);
+    env.set_loader(move |name| Ok(partials.get(name).cloned()));
     let mut tree = Tree::new();
     let mut origin: BTreeMap<String, &str> = BTreeMap::new();
     let mut errors = Vec::new();
@@ -377,6 +376,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("both render to `a.txt`"), "{err}");
+    }
+
+    #[test]
+    fn partials_are_parsed_only_when_used() {
+        let pack = |template: &[u8]| {
+            let mut all: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+            all.insert(
+                "pack.toml".into(),
+                b"[pack]\nname = \"t\"\nversion = \"1.0.0\"\n".to_vec(),
+            );
+            all.insert("partials/broken.jinja".into(), b"{% if %}".to_vec());
+            all.insert("partials/ok.jinja".into(), b"fine".to_vec());
+            all.insert("template/a.txt.jinja".into(), template.to_vec());
+            Pack::from_files(all).unwrap()
+        };
+        let render_with = |p: &Pack| {
+            let ctx = context(p, &ProjectName::parse("demo").unwrap(), &Options::new()).unwrap();
+            render(p, &ctx)
+        };
+        let tree = render_with(&pack(b"{% include 'ok.jinja' %}\n")).unwrap();
+        assert_eq!(tree["a.txt"], b"fine");
+        let err = format!(
+            "{:#}",
+            render_with(&pack(b"{% include 'broken.jinja' %}\n")).unwrap_err()
+        );
+        assert!(err.contains("broken.jinja"), "{err}");
     }
 
     #[test]
