@@ -70,8 +70,9 @@ pub fn check_new_target(target: &Path) -> Result<()> {
     }
 }
 
-/// A new file that starts with `#!` is a script: make it executable, as its author meant. (Packs
-/// carry no file modes: the built-in one is embedded without them, and git keeps only this bit.)
+/// A new file that starts with `#!` is a script: make it executable, as its author meant. fb reads
+/// no file modes from packs (the built-in one is embedded without them), so one rule serves every
+/// source.
 fn make_scripts_executable(path: &Path, bytes: &[u8]) -> Result<()> {
     #[cfg(unix)]
     if bytes.starts_with(b"#!") {
