@@ -31,29 +31,24 @@ pub(super) fn merge_across_moves<'a>(
 ) -> Option<Merge<'a>> {
     let ours_edits = edits(&base.lines, &ours.lines);
     let theirs_edits = edits(&base.lines, &theirs.lines);
-    for m in block_moves(&base.lines, &ours.lines, &ours_edits)
+    // Each side's moves in turn: the move is replayed on the other side, then merged again.
+    let ours_moved = block_moves(&base.lines, &ours.lines, &ours_edits)
         .into_iter()
         .take(MAX_TRIES)
-    {
-        if let Some(other) = replay(&theirs_edits, theirs, m) {
-            let merge = Merge::compute(&moved(base, m), ours, &other);
-            if merge.conflicts() == 0 {
-                return Some(merge);
-            }
-        }
-    }
-    for m in block_moves(&base.lines, &theirs.lines, &theirs_edits)
+        .filter_map(|m| {
+            let other = replay(&theirs_edits, theirs, m)?;
+            Some(Merge::compute(&moved(base, m), ours, &other))
+        });
+    let theirs_moved = block_moves(&base.lines, &theirs.lines, &theirs_edits)
         .into_iter()
         .take(MAX_TRIES)
-    {
-        if let Some(other) = replay(&ours_edits, ours, m) {
-            let merge = Merge::compute(&moved(base, m), &other, theirs);
-            if merge.conflicts() == 0 {
-                return Some(merge);
-            }
-        }
-    }
-    None
+        .filter_map(|m| {
+            let other = replay(&ours_edits, ours, m)?;
+            Some(Merge::compute(&moved(base, m), &other, theirs))
+        });
+    ours_moved
+        .chain(theirs_moved)
+        .find(|merge| merge.conflicts() == 0)
 }
 
 /// The blocks `side` moves: a run of base lines it deletes that reappears, identical, where it

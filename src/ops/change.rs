@@ -155,8 +155,9 @@ pub fn prepare(project: &Project, target: Target<'_>) -> Result<Prepared> {
     let theirs_ctx = render::context(target.pack, &project.name, &target.options)?;
     let theirs = render::render(target.pack, &theirs_ctx)?;
     let when_ctx = when_context(project, &theirs_ctx);
-    let moves = moves(target.pack, &when_ctx, &base_ctx, &theirs_ctx)?;
-    let notes = notes(target.pack, &when_ctx)?;
+    let env = render::expression_env();
+    let moves = moves(&env, target.pack, &when_ctx, &base_ctx, &theirs_ctx)?;
+    let notes = notes(&env, target.pack, &when_ctx)?;
     let old_label = label(&project.pack, &project.lock.options);
     let new_label = label(target.pack, &target.options);
     let labels = Labels {
@@ -214,31 +215,17 @@ fn when_context(project: &Project, theirs_ctx: &minijinja::Value) -> minijinja::
     )
 }
 
-/// Evaluates a `when` condition; a missing one holds.
-fn holds(
-    env: &minijinja::Environment<'_>,
-    when: Option<&str>,
-    ctx: &minijinja::Value,
-) -> Result<bool> {
-    let Some(when) = when else {
-        return Ok(true);
-    };
-    let expr = env
-        .compile_expression(when)
-        .map_err(|e| anyhow!(render::describe_error(&e)))?;
-    Ok(expr
-        .eval(ctx.clone())
-        .map_err(|e| anyhow!(render::describe_error(&e)))
-        .with_context(|| format!("cannot evaluate `when = \"{when}\"`"))?
-        .is_true())
-}
-
 /// The target pack's `[[notes]]` whose `when` holds, rendered.
-fn notes(target: &Pack, when_ctx: &minijinja::Value) -> Result<Vec<String>> {
-    let env = render::expression_env();
+fn notes(
+    env: &minijinja::Environment<'static>,
+    target: &Pack,
+    when_ctx: &minijinja::Value,
+) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for note in &target.manifest.notes {
-        if holds(&env, Some(&note.when), when_ctx)? {
+        if options::eval_condition(env, &note.when, when_ctx)
+            .with_context(|| format!("cannot evaluate `when = \"{}\"`", note.when))?
+        {
             let message = env
                 .render_str(&note.message, when_ctx.clone())
                 .map_err(|e| anyhow!(render::describe_error(&e)))
@@ -251,15 +238,18 @@ fn notes(target: &Pack, when_ctx: &minijinja::Value) -> Result<Vec<String>> {
 
 /// The target pack's `[[moves]]` that apply, with their paths rendered.
 fn moves(
+    env: &minijinja::Environment<'static>,
     target: &Pack,
     when_ctx: &minijinja::Value,
     base_ctx: &minijinja::Value,
     theirs_ctx: &minijinja::Value,
 ) -> Result<Vec<Move>> {
-    let env = render::expression_env();
     let mut out = Vec::new();
     for m in &target.manifest.moves {
-        if !holds(&env, m.when.as_deref(), when_ctx)? {
+        if let Some(when) = &m.when
+            && !options::eval_condition(env, when, when_ctx)
+                .with_context(|| format!("cannot evaluate `when = \"{when}\"`"))?
+        {
             continue;
         }
         let path = |template: &str, ctx: &minijinja::Value| -> Result<String> {
@@ -270,8 +260,8 @@ fn moves(
         let repeat = render::repeat_for(target, &m.from).or(render::repeat_for(target, &m.to));
         let items = match repeat {
             Some(r) => (
-                render::repeat_items(&env, r, base_ctx)?,
-                render::repeat_items(&env, r, theirs_ctx)?,
+                render::repeat_items(env, r, base_ctx)?,
+                render::repeat_items(env, r, theirs_ctx)?,
             ),
             None => (None, None),
         };

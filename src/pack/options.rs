@@ -396,7 +396,12 @@ fn context_of(manifest: &super::Manifest, values: &Options) -> Value {
     Value::from(map)
 }
 
-fn eval_condition(env: &minijinja::Environment<'static>, expr: &str, ctx: &Value) -> Result<bool> {
+/// Evaluates a condition (`when` of an option, a rule, a move or a note) in `ctx`.
+pub(crate) fn eval_condition(
+    env: &minijinja::Environment<'static>,
+    expr: &str,
+    ctx: &Value,
+) -> Result<bool> {
     let compiled = env.compile_expression(expr).map_err(|e| anyhow!("{e}"))?;
     Ok(compiled
         .eval(ctx.clone())
