@@ -6,11 +6,13 @@
 pub mod apply;
 pub mod cli;
 pub mod hash;
+pub mod limits;
 pub mod lock;
 pub mod merge;
 pub mod names;
 pub mod ops;
 pub mod pack;
+pub mod paths;
 pub mod plan;
 pub mod project;
 pub mod source;

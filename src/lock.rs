@@ -16,6 +16,8 @@ use crate::pack::options::OptValue;
 
 pub const LOCK_FILE: &str = "fastapi-builder.lock";
 pub const LOCK_VERSION: i64 = 1;
+/// The longest name, source or version a lock may hold (a URL or a path, at most).
+const MAX_FIELD_CHARS: usize = 4096;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lock {
@@ -43,7 +45,7 @@ pub enum LockError {
     #[error("`{LOCK_FILE}` is malformed: {0}; restore it from version control or fix it by hand")]
     Malformed(String),
     #[error(
-        "`{LOCK_FILE}` was written by a newer fb (lock format {found}; this fb reads format {LOCK_VERSION}): upgrade fb (`cargo install fastapi-builder`)"
+        "`{LOCK_FILE}` was written by a newer fb (lock format {found}; this fb reads format {LOCK_VERSION}): upgrade fb to a version that reads it"
     )]
     NewerVersion { found: i64 },
 }
@@ -86,9 +88,13 @@ impl Lock {
 
     pub fn parse(text: &str) -> Result<Lock, LockError> {
         let malformed = |m: String| LockError::Malformed(m);
-        let doc: DocumentMut = text
-            .parse()
-            .map_err(|e: toml_edit::TomlError| malformed(one_line(&e.to_string())))?;
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            malformed(crate::limits::describe_toml_error(
+                text,
+                e.message(),
+                e.span(),
+            ))
+        })?;
         let version = doc
             .get("version")
             .ok_or_else(|| malformed("it has no `version`".into()))?;
@@ -105,7 +111,7 @@ impl Lock {
         }
         for key in doc.as_table().iter().map(|(k, _)| k) {
             if !["version", "project", "pack", "options", "files"].contains(&key) {
-                return Err(malformed(format!("unknown key `{key}`")));
+                return Err(malformed(format!("unknown key `{}`", quote(key))));
             }
         }
         let table = |name: &str| {
@@ -118,12 +124,25 @@ impl Lock {
             .and_then(Item::as_str)
             .ok_or_else(|| malformed("`project.name` is missing or not a string".into()))?
             .to_string();
+        if project.len() > MAX_FIELD_CHARS || project.contains(char::is_control) {
+            return Err(malformed(format!(
+                "`project.name` is not a name fb wrote (`{}`)",
+                quote(&project)
+            )));
+        }
         let pack = table("pack")?;
         let pack_str = |key: &str| -> Result<String, LockError> {
-            pack.get(key)
+            let value = pack
+                .get(key)
                 .and_then(Item::as_str)
-                .map(str::to_string)
-                .ok_or_else(|| malformed(format!("`pack.{key}` is missing or not a string")))
+                .ok_or_else(|| malformed(format!("`pack.{key}` is missing or not a string")))?;
+            if value.len() > MAX_FIELD_CHARS || value.contains(char::is_control) {
+                return Err(malformed(format!(
+                    "`pack.{key}` is not a value fb wrote (`{}`)",
+                    quote(value)
+                )));
+            }
+            Ok(value.to_string())
         };
         let locked = LockedPack {
             name: pack_str("name")?,
@@ -137,14 +156,34 @@ impl Lock {
         }
         let mut options = IndexMap::new();
         for (k, item) in table("options")? {
+            if !crate::names::is_snake_identifier(k) {
+                return Err(malformed(format!("`{}` is not an option name", quote(k))));
+            }
             let v = item
                 .as_value()
                 .and_then(from_toml_value)
                 .ok_or_else(|| malformed(format!("option `{k}` has a value of an unknown kind")))?;
+            let strings: Vec<&str> = match &v {
+                OptValue::Str(s) => vec![s.as_str()],
+                OptValue::List(items) => items.iter().map(String::as_str).collect(),
+                _ => vec![],
+            };
+            if let Some(bad) = strings
+                .iter()
+                .find(|s| s.len() > MAX_FIELD_CHARS || s.contains(char::is_control))
+            {
+                return Err(malformed(format!(
+                    "option `{k}` has a value fb did not write (`{}`)",
+                    quote(bad)
+                )));
+            }
             options.insert(k.to_string(), v);
         }
         let mut files = BTreeMap::new();
         for (path, item) in table("files")? {
+            // The lock names files fb reads and writes: the same gate as a pack's paths.
+            crate::paths::check(path, crate::paths::Origin::Lock)
+                .map_err(|e| malformed(format!("the `[files]` entry {e}")))?;
             let hash = item
                 .as_str()
                 .filter(|h| is_tagged_sha256(h))
@@ -160,20 +199,23 @@ impl Lock {
     }
 
     pub fn read(path: &Path) -> Result<Lock> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
-        Lock::parse(&text).map_err(|e| {
-            anyhow!(e).context(format!("cannot use the lockfile `{}`", path.display()))
-        })
+        let context = || format!("cannot use the lockfile `{}`", path.display());
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        crate::limits::check_size("it", meta.len(), crate::limits::MAX_LOCK_BYTES)
+            .map_err(|e| anyhow!(LockError::Malformed(e.to_string())))
+            .with_context(context)?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| anyhow!(LockError::Malformed("it is not UTF-8 text".into())))
+            .with_context(context)?;
+        Lock::parse(&text).map_err(|e| anyhow!(e).context(context()))
     }
 }
 
-fn one_line(s: &str) -> String {
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+fn quote(s: &str) -> String {
+    crate::limits::quote(s)
 }
 
 fn to_toml_value(v: &OptValue) -> Value {
@@ -258,5 +300,35 @@ mod tests {
         assert!(err.to_string().contains("upgrade fb"));
         let err = Lock::parse(&sample().to_toml().replace("sha256:", "md5:")).unwrap_err();
         assert!(err.to_string().contains("not a sha256"), "{err}");
+    }
+
+    #[test]
+    fn file_entries_go_through_the_path_gate() {
+        for key in [
+            "../../x",
+            "/etc/hostname",
+            ".git/config",
+            ".fb-transaction/journal",
+            "fastapi-builder.lock",
+            "a//b",
+        ] {
+            let text = sample()
+                .to_toml()
+                .replace("\"README.md\"", &format!("\"{key}\""));
+            let err = Lock::parse(&text).unwrap_err().to_string();
+            assert!(
+                err.contains("malformed") && err.contains(key),
+                "{key}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_quote_little_of_a_huge_input() {
+        let text = format!("version = 1\n[project]\nname = \"{}", "x".repeat(40 << 20));
+        let err = Lock::parse(&text).unwrap_err().to_string();
+        assert!(err.len() < 600, "{} bytes: {}", err.len(), &err[..600]);
+        assert!(err.contains("line 3, column"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
     }
 }

@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::hash::sha256_tagged;
 use crate::merge::{self, Labels};
 use crate::pack::render::Tree;
+use crate::paths::{Origin, Root};
 
 /// How one path is affected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -135,21 +136,10 @@ pub fn build(
     generated: &BTreeMap<String, String>,
     labels: &Labels<'_>,
 ) -> Result<Plan> {
-    let read = |path: &str| -> Result<Option<Vec<u8>>> {
-        let full = root.join(path);
-        match std::fs::symlink_metadata(&full) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                anyhow::bail!(
-                    "`{path}` is a symlink in the project; fb will not write through it: replace it with a file, or remove it"
-                )
-            }
-            Ok(_) => std::fs::read(&full)
-                .map(Some)
-                .with_context(|| format!("cannot read `{}`", full.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e).with_context(|| format!("cannot read `{}`", full.display())),
-        }
-    };
+    // Every path here came out of a render, so it has passed the gate; reading it through
+    // `Root` also refuses a symlink anywhere on its way.
+    let gate = Root::new(root);
+    let read = |path: &str| gate.read(path, Origin::Pack);
     // A user file is "unmodified" when it matches what the lock recorded.
     let unmodified = |path: &str, bytes: &[u8]| {
         recorded

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::hash::sha256_tagged;
 use crate::lock::{LOCK_FILE, Lock};
+use crate::paths::{Entry, Origin, PathError, Root};
 
 /// Walks up from `start` to the nearest directory that holds a lockfile.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
@@ -45,10 +46,18 @@ impl Changes {
 /// files (a virtualenv, caches, databases) and `.git` are left out.
 pub fn changes(root: &Path, lock: &Lock) -> Result<Changes> {
     let mut changes = Changes::default();
+    let gate = Root::new(root);
     for (path, recorded) in &lock.files {
-        let full = root.join(path);
-        match std::fs::read(&full) {
-            Ok(bytes) => {
+        // A symlink (on the way or at the path) is never followed: it is not the file fb wrote.
+        let entry = match gate.locate(path, Origin::Lock) {
+            Ok((full, entry)) => Some((full, entry)),
+            Err(PathError::Symlink { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        match entry {
+            Some((full, Entry::File)) => {
+                let bytes = std::fs::read(&full)
+                    .with_context(|| format!("cannot read `{}`", full.display()))?;
                 if &sha256_tagged(&bytes) != recorded {
                     if has_conflict_markers(&bytes) {
                         changes.conflicted.push(path.clone());
@@ -56,10 +65,8 @@ pub fn changes(root: &Path, lock: &Lock) -> Result<Changes> {
                     changes.modified.push(path.clone());
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                changes.deleted.push(path.clone())
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", full.display())),
+            Some((_, Entry::Missing | Entry::BehindFile(_))) => changes.deleted.push(path.clone()),
+            Some((_, Entry::Dir | Entry::Other)) | None => changes.modified.push(path.clone()),
         }
     }
     for path in project_files(root)? {
@@ -84,7 +91,14 @@ pub fn project_files(root: &Path) -> Result<Vec<String>> {
         .require_git(false)
         .git_global(false)
         .parents(false)
-        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != crate::apply::TRANSACTION_DIR)
+        // fb's own transaction directories are not the user's files.
+        .filter_entry(|e| {
+            e.file_name() != ".git"
+                && !(e.depth() == 1
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| n.starts_with(crate::paths::TRANSACTION_DIR)))
+        })
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     for entry in walker {

@@ -336,7 +336,7 @@ fn hostile_packs_are_refused_before_anything_is_written() {
             ("pack.toml", MANIFEST),
             ("template/{{ '.git' }}/hooks/pre-commit", "x"),
         ],
-        "may not write into `.git`",
+        "is a name fb keeps for itself (git's own directory)",
     );
     hostile(
         &[
@@ -351,7 +351,7 @@ fn hostile_packs_are_refused_before_anything_is_written() {
             ("pack.toml", MANIFEST),
             ("template/fastapi-builder.lock", "x"),
         ],
-        "would overwrite fb's own",
+        "is a name fb keeps for itself (fb writes the lockfile itself)",
     );
     hostile(
         &[

@@ -10,7 +10,7 @@ use super::Outcome;
 use crate::merge::{self, Labels};
 use crate::ui::Shell;
 
-/// Three-way merge one file, like `git merge-file` (exit status: 0 clean, else the number of conflicts)
+/// Three-way merge one file, like `git merge-file` (exit status: 0 clean, 1-127 the number of conflicts, 255 error)
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Print the result to stdout instead of writing CURRENT

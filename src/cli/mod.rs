@@ -57,7 +57,8 @@ pub enum Outcome {
 }
 
 /// Parses the command line, runs the command and maps the result to fb's exit status:
-/// 0 done, 1 done but needs the user, 2 error (nothing changed).
+/// 0 done, 1 done but needs the user, 2 error (nothing changed); `merge-file`: 0 clean, 1-127
+/// conflicts, 255 error.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let verbosity = match (cli.quiet, cli.verbose) {
@@ -67,6 +68,12 @@ pub fn main() -> ExitCode {
     };
     let shell = Shell::new(verbosity, cli.color);
     crate::apply::install_interrupt_handler();
+    // `merge-file` counts conflicts in its exit status (1-127), so its errors need a code no count
+    // can take: 255, as git's.
+    let error_code = match cli.command {
+        Command::MergeFile(_) => 255,
+        _ => 2,
+    };
     let result = match cli.command {
         Command::New(args) => new::run(*args, &shell),
         Command::Status(args) => status::run(args, &shell),
@@ -83,7 +90,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Code(code)) => ExitCode::from(code),
         Err(err) => {
             shell.error(&err);
-            ExitCode::from(2)
+            ExitCode::from(error_code)
         }
     }
 }

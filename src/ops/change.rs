@@ -35,9 +35,11 @@ impl Project {
         let pack = crate::source::load_locked(&lock.pack, offline, shell).with_context(|| {
             format!(
                 "cannot use pack `{}` {} recorded in the lockfile",
-                lock.pack.name, lock.pack.version
+                crate::limits::quote(&lock.pack.name),
+                crate::limits::quote(&lock.pack.version)
             )
         })?;
+        options::check_recorded(&pack.manifest, &lock.options)?;
         let name =
             ProjectName::parse(&lock.project).context("the lockfile's project name is invalid")?;
         Ok(Project {
@@ -121,12 +123,26 @@ pub fn label(pack: &Pack, options: &Options) -> String {
     }
 }
 
-/// Recovers an interrupted transaction and reports what happened.
+/// Recovers an interrupted transaction and reports truthfully what happened to the project.
 pub fn recover(root: &Path, shell: &Shell) -> Result<()> {
+    let which = |summary: &Option<String>| match summary {
+        Some(s) => format!("an earlier fb command ({s})"),
+        None => "an earlier fb command".to_string(),
+    };
     match apply::recover(root)? {
         None => {}
-        Some(Recovery::RolledBack) => shell.warn("an earlier fb command was interrupted before it changed anything; its staged files were discarded"),
-        Some(Recovery::Completed) => shell.warn("an earlier fb command was interrupted while applying its changes; they have now been completed"),
+        Some(Recovery::RolledBack { summary }) => shell.warn(format!(
+            "{} was interrupted before it changed anything; the project is as it was before it (its staged files were removed): run it again",
+            which(&summary)
+        )),
+        Some(Recovery::Completed { summary }) => shell.warn(format!(
+            "{} was interrupted while applying its changes; they have now been completed",
+            which(&summary)
+        )),
+        Some(Recovery::CleanedUp { summary }) => shell.warn(format!(
+            "{} was interrupted after it had applied all of its changes; only its clean-up was left, and that is done now",
+            which(&summary)
+        )),
     }
     Ok(())
 }
@@ -185,13 +201,17 @@ pub fn prepare(project: &Project, target: Target<'_>) -> Result<Prepared> {
     new_lock.pack = target.locked;
     new_lock.options = target.options;
     new_lock.files = plan.new_hashes.clone();
-    Ok(Prepared {
+    let prepared = Prepared {
         plan,
         new_lock,
         old_label,
         new_label,
         notes,
-    })
+    };
+    // A change the disk cannot take (a file where the new version needs a directory, say) is
+    // found here, so a dry run and `fb diff` report it too.
+    apply::check_ops(&project.root, &ops(&prepared))?;
+    Ok(prepared)
 }
 
 /// What `when` of `[[moves]]` and `[[notes]]` sees: the new options, plus `old` (the recorded
@@ -288,8 +308,8 @@ fn moves(
     Ok(out)
 }
 
-/// Applies a prepared change: every file, then the lock, as one transaction.
-pub fn apply(project: &Project, prepared: &Prepared) -> Result<()> {
+/// The file operations of a prepared change: every file, then the lock.
+fn ops(prepared: &Prepared) -> Vec<Op> {
     let mut ops = Vec::new();
     for change in &prepared.plan.changes {
         if change.writes() {
@@ -299,14 +319,44 @@ pub fn apply(project: &Project, prepared: &Prepared) -> Result<()> {
             }
         }
         if let Some(theirs) = &change.fb_new {
-            ops.push(Op::Write(format!("{}.fb-new", change.path), theirs.clone()));
+            ops.push(Op::Write(
+                format!("{}{}", change.path, crate::paths::FB_NEW_SUFFIX),
+                theirs.clone(),
+            ));
         }
     }
     ops.push(Op::Write(
         LOCK_FILE.to_string(),
         prepared.new_lock.to_toml().into_bytes(),
     ));
-    apply::apply_ops(&project.root, &ops)
+    ops
+}
+
+/// One line saying what a change does, kept with its transaction so that a recovery after a kill
+/// can say which change it finished or discarded, and what it left for the user.
+fn summary(prepared: &Prepared) -> String {
+    let mut line = format!("{} → {}", prepared.old_label, prepared.new_label);
+    let conflicted: Vec<&str> = prepared
+        .plan
+        .conflicted()
+        .iter()
+        .map(|c| c.path.as_str())
+        .collect();
+    if !conflicted.is_empty() {
+        let shown: Vec<&str> = conflicted.iter().take(5).copied().collect();
+        let more = if conflicted.len() > 5 { ", …" } else { "" };
+        line.push_str(&format!(
+            ", leaving conflicts to resolve in {} file(s): {}{more}",
+            conflicted.len(),
+            shown.join(", ")
+        ));
+    }
+    line
+}
+
+/// Applies a prepared change: every file, then the lock, as one transaction.
+pub fn apply(project: &Project, prepared: &Prepared) -> Result<()> {
+    apply::apply_ops(&project.root, &summary(prepared), &ops(prepared))
 }
 
 /// The common flow of a writing command: refuse a dirty work tree (unless allowed or a dry run),

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use indexmap::IndexMap;
 
 use crate::lock::{LOCK_FILE, Lock};
@@ -84,9 +84,7 @@ pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
         options: options.clone(),
         files: hashes(&files),
     };
-    if files.contains_key(LOCK_FILE) {
-        bail!("the pack renders its own `{LOCK_FILE}`, which fb writes");
-    }
+    // The path gate already refused a pack that renders the lockfile.
     files.insert(LOCK_FILE.to_string(), lock.to_toml().into_bytes());
 
     let next_steps = match &pack.manifest.messages.next_steps {
@@ -99,7 +97,20 @@ pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
         None => None,
     };
     if !opts.dry_run {
-        crate::apply::create_tree(&target, &files)?;
+        let report = crate::apply::create_tree(&target, &files)?;
+        for dir in &report.removed_leftovers {
+            shell.warn(format!(
+                "removed `{}`, which an interrupted `fb new` of this project left behind",
+                dir.display()
+            ));
+        }
+        for dir in &report.unknown_leftovers {
+            shell.warn(format!(
+                "`{}` looks like what an interrupted `fb new` left behind; if no fb is running, remove it: rm -rf '{}'",
+                dir.display(),
+                dir.display()
+            ));
+        }
     }
     Ok(NewOutcome {
         target,

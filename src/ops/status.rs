@@ -19,6 +19,7 @@ pub fn run(start: &Path, shell: &crate::ui::Shell) -> Result<StatusReport> {
     let root = project::find_root(start)?;
     super::change::recover(&root, shell)?;
     let lock = Lock::read(&root.join(LOCK_FILE))?;
+    check_against_pack(&lock, shell)?;
     let changes = project::changes(&root, &lock)?;
     let newer = newer_known(&lock, shell);
     Ok(StatusReport {
@@ -27,6 +28,29 @@ pub fn run(start: &Path, shell: &crate::ui::Shell) -> Result<StatusReport> {
         changes,
         newer,
     })
+}
+
+/// Verifies the lock against the pack it names, as every other command does: the pack exists in
+/// that version with that checksum, and the options are ones it accepts. A git pack that is not
+/// cached cannot be checked without the network, which `fb status` never uses: it says so.
+fn check_against_pack(lock: &Lock, shell: &crate::ui::Shell) -> Result<()> {
+    let pack = match crate::source::load_locked(&lock.pack, true, shell) {
+        Ok(pack) => pack,
+        Err(e) if e.downcast_ref::<crate::source::NotCached>().is_some() => {
+            shell.warn(format!(
+                "{e:#}; the lockfile was not checked against it (any command that fetches, such as `fb update --check`, caches it)"
+            ));
+            return Ok(());
+        }
+        Err(e) => {
+            return Err(e.context(format!(
+                "cannot use pack `{}` {} recorded in the lockfile",
+                crate::limits::quote(&lock.pack.name),
+                crate::limits::quote(&lock.pack.version)
+            )));
+        }
+    };
+    crate::pack::options::check_recorded(&pack.manifest, &lock.options)
 }
 
 /// The newest cached release newer than the locked version, if any; never an error.

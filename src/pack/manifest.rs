@@ -107,8 +107,13 @@ pub struct Move {
 impl Manifest {
     /// Parses and checks a manifest; `fb_version` is the running fb, checked against `pack.fb`.
     pub fn parse(text: &str, fb_version: &str) -> Result<Manifest> {
-        let manifest: Manifest =
-            toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))?;
+        let manifest: Manifest = toml::from_str(text).map_err(|e| {
+            anyhow::anyhow!(crate::limits::describe_toml_error(
+                text,
+                e.message(),
+                e.span()
+            ))
+        })?;
         manifest.check(fb_version)?;
         Ok(manifest)
     }

@@ -32,9 +32,18 @@ pub const MANIFEST: &str = "pack.toml";
 impl Pack {
     /// Builds a pack from all of its files (paths relative to the pack root, `/`-separated).
     pub fn from_files(files: BTreeMap<String, Vec<u8>>) -> Result<Pack> {
+        let mut size = crate::limits::PackSize::default();
+        for (path, bytes) in &files {
+            size.add(path, bytes.len() as u64)?;
+        }
         let manifest_text = files
             .get(MANIFEST)
             .ok_or_else(|| anyhow!("the pack has no `{MANIFEST}`"))?;
+        crate::limits::check_size(
+            &format!("`{MANIFEST}`"),
+            manifest_text.len() as u64,
+            crate::limits::MAX_MANIFEST_BYTES,
+        )?;
         let manifest_text =
             std::str::from_utf8(manifest_text).map_err(|_| anyhow!("`{MANIFEST}` is not UTF-8"))?;
         let manifest = Manifest::parse(manifest_text, crate::FB_VERSION)

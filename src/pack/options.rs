@@ -349,6 +349,52 @@ pub fn applicable(manifest: &super::Manifest, values: &Options) -> Result<Vec<St
     Ok(out)
 }
 
+/// Checks the options a lockfile records against the pack that wrote them: every option known
+/// and present, of its declared type, one of its choices, the `otherwise` value where it does not
+/// apply, and allowed by the pack's rules. A lock edited by hand fails here with the option named,
+/// instead of rendering something the pack never would.
+pub fn check_recorded(manifest: &super::Manifest, recorded: &Options) -> Result<()> {
+    let pack = format!("pack `{}` {}", manifest.pack.name, manifest.pack.version);
+    let fix = "restore the lockfile from version control (options change with `fb upgrade`, `fb add` or `fb update --set`)";
+    let shown = |v: &OptValue| {
+        crate::limits::quote(&match v {
+            OptValue::Str(s) => format!("\"{s}\""),
+            other => other.to_string(),
+        })
+    };
+    if let Some(unknown) = recorded.keys().find(|k| !manifest.options.contains_key(*k)) {
+        bail!("the lockfile records option `{unknown}`, which {pack} does not have: {fix}");
+    }
+    let applies = applicable(manifest, recorded)?;
+    for (name, spec) in &manifest.options {
+        let Some(value) = recorded.get(name) else {
+            bail!("the lockfile records no value for option `{name}` of {pack}: {fix}");
+        };
+        if OptionSpec::kind_of(value) != spec.kind {
+            bail!(
+                "the lockfile records option `{name}` = {}, but {pack} declares it a {}: {fix}",
+                shown(value),
+                spec.kind
+            );
+        }
+        if let Err(e) = spec.check_value(value) {
+            bail!(
+                "the lockfile records option `{name}` = {}, which {pack} does not accept ({e}): {fix}",
+                shown(value)
+            );
+        }
+        if !applies.contains(name) && *value != spec.otherwise_value() {
+            bail!(
+                "the lockfile records option `{name}` = {}, but it does not apply to this project, so {pack} records {}: {fix}",
+                shown(value),
+                shown(&spec.otherwise_value())
+            );
+        }
+    }
+    check_rules(manifest, recorded)
+        .map_err(|e| anyhow!("the lockfile's options are not allowed by {pack} ({e}): {fix}"))
+}
+
 /// Refuses option sets the pack's `[[rules]]` forbid, with the rule's own message.
 fn check_rules(manifest: &super::Manifest, values: &Options) -> Result<()> {
     let env = super::render::expression_env();

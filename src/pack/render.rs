@@ -13,7 +13,9 @@ use super::Pack;
 use super::manifest::Repeat;
 use super::options::Options;
 use super::resource::Resource;
+use crate::limits;
 use crate::names::ProjectName;
+use crate::paths::{self, Origin};
 
 /// The rendered project: relative path (`/`-separated) → file content.
 pub type Tree = BTreeMap<String, Vec<u8>>;
@@ -33,6 +35,9 @@ pub fn expression_env() -> Environment<'static> {
         .build()
         .expect("default delimiters are valid");
     env.set_syntax(syntax);
+    // Every evaluation is bounded: a hostile pack meets a clear error, not an endless loop.
+    env.set_fuel(Some(limits::FUEL_PER_TEMPLATE));
+    env.set_recursion_limit(limits::RECURSION_LIMIT);
     env.add_filter("snake", |s: &str| crate::names::snake_case(s));
     env.add_filter("pascal", |s: &str| crate::names::pascal_case(s));
     env.add_filter("kebab", |s: &str| crate::names::kebab_case(s));
@@ -97,7 +102,9 @@ pub fn context(pack: &Pack, project: &ProjectName, options: &Options) -> Result<
 }
 
 /// Renders every template file of `pack` with `ctx`. Fails before anything is written if a path
-/// would leave the project, two files land on the same path, or a template does not render.
+/// would leave the project or use a name fb keeps, two files land on the same path, a file lands
+/// where another file needs a directory, a template does not render, or the render goes over the
+/// limits of [`crate::limits`] (work per template and in all, bytes per file and in all).
 pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
     let mut env = expression_env();
     // Partials are parsed when a template first imports or includes one: a pack can carry many
@@ -107,11 +114,33 @@ pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
     let mut tree = Tree::new();
     let mut origin: BTreeMap<String, &str> = BTreeMap::new();
     let mut errors = Vec::new();
+    let mut budget = Budget {
+        fuel: limits::FUEL_PER_RENDER,
+        bytes: limits::MAX_RENDER_BYTES,
+    };
     for (source_path, bytes) in &pack.templates {
         for ctx in contexts_for(pack, &env, source_path, ctx)? {
+            if budget.fuel == 0 {
+                bail!(
+                    "the pack exceeded the rendering budget of a whole project ({} units of work, see \"Limits\" in fb's README) at `template/{source_path}`",
+                    limits::FUEL_PER_RENDER
+                );
+            }
+            env.set_fuel(Some(budget.fuel.min(limits::FUEL_PER_TEMPLATE)));
             match render_one(&env, source_path, bytes, &ctx) {
                 Ok(None) => {}
-                Ok(Some((path, content))) => {
+                Ok(Some(Rendered {
+                    path,
+                    content,
+                    fuel,
+                })) => {
+                    budget.fuel = budget.fuel.saturating_sub(fuel);
+                    budget.bytes = budget.bytes.checked_sub(content.len() as u64).ok_or_else(|| {
+                        anyhow!(
+                            "the pack renders more than {} in all, fb's limit for one project (at `template/{source_path}`)",
+                            limits::human_bytes(limits::MAX_RENDER_BYTES)
+                        )
+                    })?;
                     if let Some(first) = origin.insert(path.clone(), source_path) {
                         if first == source_path {
                             bail!(
@@ -124,7 +153,11 @@ pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
                     }
                     tree.insert(path, content);
                 }
-                Err(e) => errors.push(format!("{e:#}")),
+                Err(e) => {
+                    // A template that failed used up to its whole share of the budget.
+                    budget.fuel = budget.fuel.saturating_sub(limits::FUEL_PER_TEMPLATE);
+                    errors.push(format!("{e:#}"));
+                }
             }
         }
     }
@@ -136,7 +169,33 @@ pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
             errors.join("\n")
         );
     }
+    check_files_and_dirs(&tree, &origin)?;
     Ok(tree)
+}
+
+/// What a render may still spend.
+struct Budget {
+    fuel: u64,
+    bytes: u64,
+}
+
+/// Refuses a render where one file's path is a directory of another (`a` and `a/b`): no file
+/// system can hold both, so it is caught here rather than while writing.
+fn check_files_and_dirs(tree: &Tree, origin: &BTreeMap<String, &str>) -> Result<()> {
+    for path in tree.keys() {
+        let mut prefix = path.as_str();
+        while let Some((parent, _)) = prefix.rsplit_once('/') {
+            if tree.contains_key(parent) {
+                bail!(
+                    "`template/{}` renders the file `{parent}`, and `template/{}` renders `{path}` inside it: a path cannot be both a file and a directory",
+                    origin[parent],
+                    origin[path.as_str()]
+                );
+            }
+            prefix = parent;
+        }
+    }
+    Ok(())
 }
 
 /// `ctx` (a map) with more values set.
@@ -210,12 +269,19 @@ pub fn repeat_items(
     Ok(Some(iter.collect()))
 }
 
+/// One rendered file, with the work it took.
+struct Rendered {
+    path: String,
+    content: Vec<u8>,
+    fuel: u64,
+}
+
 fn render_one(
     env: &Environment<'_>,
     source_path: &str,
     bytes: &[u8],
     ctx: &Value,
-) -> Result<Option<(String, Vec<u8>)>> {
+) -> Result<Option<Rendered>> {
     let is_template = source_path.ends_with(TEMPLATE_SUFFIX);
     let raw_path = source_path
         .strip_suffix(TEMPLATE_SUFFIX)
@@ -225,27 +291,94 @@ fn render_one(
     else {
         return Ok(None);
     };
-    if path == crate::lock::LOCK_FILE {
-        bail!(
-            "`template/{source_path}` would overwrite fb's own `{}`",
-            crate::lock::LOCK_FILE
-        );
-    }
     if !is_template {
-        return Ok(Some((path, bytes.to_vec())));
+        return Ok(Some(Rendered {
+            path,
+            content: bytes.to_vec(),
+            fuel: 0,
+        }));
     }
     let source = std::str::from_utf8(bytes).map_err(|_| {
         anyhow!(
             "`template/{source_path}` is not UTF-8 text; drop the `.jinja` suffix to copy it as is"
         )
     })?;
-    let text = env
-        .render_named_str(&format!("template/{source_path}"), source, ctx.clone())
-        .map_err(|e| anyhow!(describe_error(&e)))?;
-    Ok(Some((path, text.into_bytes())))
+    let name = format!("template/{source_path}");
+    let budget_error = |e: &minijinja::Error| {
+        if out_of_fuel(e) {
+            anyhow!(
+                "template `{name}` exceeded the rendering budget ({} units of work, see \"Limits\" in fb's README): does a loop or an include never end?",
+                env.fuel().unwrap_or(0)
+            )
+        } else if innermost(e).detail() == Some("recursion limit exceeded") {
+            anyhow!(
+                "template `{name}` nests includes, macros or blocks deeper than fb's limit ({} levels, see \"Limits\" in fb's README): does an include include itself?",
+                limits::RECURSION_LIMIT
+            )
+        } else {
+            anyhow!(describe_error(e))
+        }
+    };
+    let template = env
+        .template_from_named_str(&name, source)
+        .map_err(|e| budget_error(&e))?;
+
+    let mut out = CappedWriter::default();
+    let result = template.render_captured_to(ctx.clone(), &mut out);
+    if out.overflowed {
+        bail!(
+            "template `{name}` renders more than {}, fb's limit for one file",
+            limits::human_bytes(limits::MAX_FILE_BYTES)
+        );
+    }
+    let captured = result.map_err(|e| budget_error(&e))?;
+    let fuel = captured.state().fuel_levels().map_or(0, |(used, _)| used);
+    Ok(Some(Rendered {
+        path,
+        content: out.bytes,
+        fuel,
+    }))
+}
+
+/// True when `e`, or an error it wraps (an include's, a macro's), ran out of fuel.
+fn out_of_fuel(e: &minijinja::Error) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        if err
+            .downcast_ref::<minijinja::Error>()
+            .is_some_and(|m| m.kind() == ErrorKind::OutOfFuel)
+        {
+            return true;
+        }
+        current = err.source();
+    }
+    false
+}
+
+/// Collects a render's output and fails once it passes [`limits::MAX_FILE_BYTES`].
+#[derive(Default)]
+struct CappedWriter {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+impl std::io::Write for CappedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if (self.bytes.len() + buf.len()) as u64 > limits::MAX_FILE_BYTES {
+            self.overflowed = true;
+            return Err(std::io::Error::other("the file is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Renders each segment of a path; `None` when a segment renders empty (the file is skipped).
+/// The result goes through the path gate: it must stay inside the project and avoid fb's names.
 fn render_path(env: &Environment<'_>, raw: &str, ctx: &Value) -> Result<Option<String>> {
     let mut segments = Vec::new();
     for segment in raw.split('/') {
@@ -258,31 +391,39 @@ fn render_path(env: &Environment<'_>, raw: &str, ctx: &Value) -> Result<Option<S
         if rendered.is_empty() {
             return Ok(None);
         }
-        check_segment(&rendered).with_context(|| format!("`{segment}` renders to `{rendered}`"))?;
         segments.push(rendered);
     }
-    Ok(Some(segments.join("/")))
+    let path = segments.join("/");
+    paths::check(&path, Origin::Pack)?;
+    Ok(Some(path))
 }
 
-/// Refuses a path segment that could escape the project or mean something else on some system.
-pub fn check_segment(segment: &str) -> Result<()> {
-    if segment == "." || segment == ".." {
-        bail!("a path segment may not be `{segment}`: files must stay inside the project");
-    }
-    if let Some(c) = segment
-        .chars()
-        .find(|c| matches!(c, '/' | '\\' | '\0' | ':') || c.is_control())
+/// The error at the bottom of a chain of includes and macro calls: the one that says what broke.
+fn innermost(e: &minijinja::Error) -> &minijinja::Error {
+    let mut inner = e;
+    while let Some(next) =
+        std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>())
     {
-        bail!("a path segment may not contain {c:?}: files must stay inside the project");
+        inner = next;
     }
-    if segment == ".git" {
-        bail!("a pack may not write into `.git`");
-    }
-    Ok(())
+    inner
 }
 
-/// A minijinja error in one line, with its template and line when known.
+/// A minijinja error in one line, with its template and line when known; an error inside an
+/// include or a macro names the place it happened, then where the chain started.
 pub fn describe_error(e: &minijinja::Error) -> String {
+    let inner = innermost(e);
+    if !std::ptr::eq(inner, e) {
+        let outer = match (e.name(), e.line()) {
+            (Some(name), Some(line)) => format!(", included from {name}:{line}"),
+            _ => String::new(),
+        };
+        return format!("{}{outer}", describe_one(inner));
+    }
+    describe_one(e)
+}
+
+fn describe_one(e: &minijinja::Error) -> String {
     let what = e
         .detail()
         .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
@@ -352,22 +493,100 @@ mod tests {
     }
 
     #[test]
-    fn paths_may_not_escape() {
+    fn paths_may_not_escape_or_take_fbs_names() {
         for name in [
             "{{ '..' }}/x",
             "a/{{ '.' ~ '.' }}/x",
             "{{ '.' }}",
             "a/{{ '.git' }}/config",
+            ".fb-transaction/journal",
+            "{{ '.fb-transaction' }}/0",
+            "fastapi-builder.lock",
+            "x.png.fb-new",
+            "{{ 'a\\\\b' }}",
         ] {
             let err = format!("{:#}", render_with(&[(name, "x")], 1).unwrap_err());
             assert!(
-                err.contains("inside the project") || err.contains(".git"),
+                err.contains("inside the project")
+                    || err.contains("keeps for itself")
+                    || err.contains("normalised")
+                    || err.contains("backslash"),
                 "{name}: {err}"
             );
         }
-        for segment in ["a/b", "/etc", "a\\b", "c:"] {
-            assert!(check_segment(segment).is_err(), "{segment}");
+    }
+
+    #[test]
+    fn a_file_and_a_directory_of_the_same_name_are_refused() {
+        let err = render_with(&[("a", "1"), ("a/b", "2")], 1)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("both a file and a directory"), "{err}");
+    }
+
+    #[test]
+    fn rendering_is_bounded() {
+        // Each partial includes the one before it twice: 2^40 copies without a budget.
+        let mut all: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        all.insert(
+            "pack.toml".into(),
+            b"[pack]\nname = \"t\"\nversion = \"1.0.0\"\n".to_vec(),
+        );
+        all.insert("partials/p0".into(), b"x".to_vec());
+        for i in 1..=40 {
+            all.insert(
+                format!("partials/p{i}"),
+                format!("{{% include 'p{}' %}}{{% include 'p{}' %}}", i - 1, i - 1).into_bytes(),
+            );
         }
+        // 24 deep stays under the recursion limit, so the budget stops it; 40 deep meets the limit.
+        all.insert(
+            "template/bomb.jinja".into(),
+            b"{% include 'p24' %}".to_vec(),
+        );
+        all.insert(
+            "template/deep.jinja".into(),
+            b"{% include 'p40' %}".to_vec(),
+        );
+        let p = Pack::from_files(all).unwrap();
+        let ctx = context(&p, &ProjectName::parse("demo").unwrap(), &Options::new()).unwrap();
+        let err = format!("{:#}", render(&p, &ctx).unwrap_err());
+        assert!(
+            err.contains("template `template/bomb.jinja` exceeded the rendering budget"),
+            "{err}"
+        );
+        assert!(
+            err.contains("template `template/deep.jinja` nests includes, macros or blocks deeper"),
+            "{err}"
+        );
+        let err = format!(
+            "{:#}",
+            render_with(
+                &[(
+                    "loops.jinja",
+                    "{% for i in range(100000) %}{% for j in range(100000) %}.{% endfor %}{% endfor %}"
+                )],
+                1
+            )
+            .unwrap_err()
+        );
+        assert!(err.contains("exceeded the rendering budget"), "{err}");
+        let err = format!(
+            "{:#}",
+            render_with(
+                &[(
+                    "big.jinja",
+                    "{% for i in range(5000) %}{{ 'x' * 20000 }}{% endfor %}"
+                )],
+                1
+            )
+            .unwrap_err()
+        );
+        assert!(
+            err.contains("exceeded the rendering budget")
+                || err.contains("fb's limit for one file"),
+            "{err}"
+        );
     }
 
     #[test]

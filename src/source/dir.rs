@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+use crate::limits::PackSize;
 use crate::pack::Pack;
 
 pub fn load(root: &Path) -> Result<Pack> {
@@ -21,11 +22,16 @@ pub fn load(root: &Path) -> Result<Pack> {
         );
     }
     let mut files = BTreeMap::new();
-    walk(&root, &root, &mut files)?;
+    walk(&root, &root, &mut files, &mut PackSize::default())?;
     Pack::from_files(files)
 }
 
-fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    size: &mut PackSize,
+) -> Result<()> {
     let entries = fs::read_dir(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
     for entry in entries {
         let entry = entry?;
@@ -52,10 +58,12 @@ fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> Resul
             if target.is_dir() {
                 bail!("symlink `{rel_str}` points to a directory; a pack may only link to files");
             }
+            size.add(&rel_str, fs::metadata(&target)?.len())?;
             files.insert(rel_str, fs::read(&target)?);
         } else if meta.is_dir() {
-            walk(root, &path, files)?;
+            walk(root, &path, files, size)?;
         } else if meta.is_file() {
+            size.add(&rel_str, meta.len())?;
             files.insert(
                 rel_str,
                 fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?,

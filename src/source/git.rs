@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::hash::sha256_tagged;
+use crate::limits::PackSize;
 use crate::pack::Pack;
 use crate::ui::Shell;
 
@@ -186,7 +187,21 @@ impl Remote {
             .with_context(|| format!("commit {commit} is not in the cache of `{}`", self.url))?;
         let tree = commit_obj.tree()?;
         let mut files: BTreeMap<String, (Vec<u8>, bool)> = BTreeMap::new();
-        collect_tree(&repo, &tree, "", &mut files)?;
+        collect_tree(&repo, &tree, "", &mut files, &mut PackSize::default())?;
+        // A malformed tree can hold `a` twice, as a link and as a directory: writing `a/b` after
+        // the link `a` would write through it, outside the cache. No path may be another's parent.
+        for path in files.keys() {
+            let mut prefix = path.as_str();
+            while let Some((parent, _)) = prefix.rsplit_once('/') {
+                if files.contains_key(parent) {
+                    bail!(
+                        "commit {commit} of `{}` is not a valid pack: `{parent}` is both a file and a directory",
+                        self.url
+                    );
+                }
+                prefix = parent;
+            }
+        }
         std::fs::create_dir_all(&self.checkouts)
             .with_context(|| format!("cannot create `{}`", self.checkouts.display()))?;
         let staging = tempfile::Builder::new()
@@ -242,12 +257,18 @@ fn collect_tree(
     tree: &git2::Tree<'_>,
     prefix: &str,
     out: &mut BTreeMap<String, (Vec<u8>, bool)>,
+    size: &mut PackSize,
 ) -> Result<()> {
     for entry in tree.iter() {
         let name = entry
             .name()
             .map_err(|_| anyhow!("a file name in the pack is not UTF-8"))?;
-        if name == "." || name == ".." || name.contains(['/', '\\']) || name == ".git" {
+        if name.is_empty()
+            || name == "."
+            || name == ".."
+            || name.contains(['/', '\\', '\0'])
+            || name.eq_ignore_ascii_case(".git")
+        {
             bail!("the pack's tree has an invalid entry `{name}`");
         }
         let path = if prefix.is_empty() {
@@ -258,9 +279,12 @@ fn collect_tree(
         match entry.kind() {
             Some(git2::ObjectType::Tree) => {
                 let sub = repo.find_tree(entry.id())?;
-                collect_tree(repo, &sub, &path, out)?;
+                collect_tree(repo, &sub, &path, out, size)?;
             }
             Some(git2::ObjectType::Blob) => {
+                // The size from the object header, before a huge blob is inflated.
+                let (len, _) = repo.odb()?.read_header(entry.id())?;
+                size.add(&path, len as u64)?;
                 let blob = repo.find_blob(entry.id())?;
                 out.insert(
                     path,

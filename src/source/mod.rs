@@ -229,6 +229,18 @@ impl PackSource {
     }
 }
 
+/// A git pack that is not in the cache while fb may not fetch.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "pack `{name}` {version} (commit {commit}) from `{url}` is not in the cache, and --offline forbids fetching it"
+)]
+pub struct NotCached {
+    pub name: String,
+    pub version: String,
+    pub commit: String,
+    pub url: String,
+}
+
 /// Loads the exact pack a lockfile records and checks it is the same: the same version, and for
 /// git the same commit (a tag that moved is refused), and the same checksum.
 pub fn load_locked(locked: &LockedPack, offline: bool, shell: &Shell) -> Result<Pack> {
@@ -254,11 +266,13 @@ pub fn load_locked(locked: &LockedPack, offline: bool, shell: &Shell) -> Result<
             let remote = git::Remote::new(url)?;
             if !remote.has_commit(commit) {
                 if offline {
-                    bail!(
-                        "pack `{}` {} (commit {commit}) from `{url}` is not in the cache, and --offline forbids fetching it",
-                        locked.name,
-                        locked.version
-                    );
+                    return Err(NotCached {
+                        name: locked.name.clone(),
+                        version: locked.version.clone(),
+                        commit: commit.to_string(),
+                        url: url.clone(),
+                    }
+                    .into());
                 }
                 remote.fetch(shell)?;
             }
