@@ -122,6 +122,14 @@ pub fn check(path: &str, origin: Origin) -> Result<(), PathError> {
     Ok(())
 }
 
+/// A relative file system path as a project path (`/`-separated); `None` when a component is not
+/// UTF-8. Backslashes are left as they are, for [`check`] to refuse: on Unix they are part of a
+/// name, and turning them into `/` would name another file.
+pub fn from_relative(rel: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
 /// What is on disk at a project path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
@@ -202,19 +210,17 @@ impl Root {
         unreachable!("a checked path has at least one segment")
     }
 
-    /// The content of the file at `rel`, `None` when there is none. A directory or a special file
-    /// where a file is expected is an error that names the path.
+    /// The content of the file at `rel`, `None` when there is none. A directory counts as no
+    /// file (whether a file may replace it is for [`crate::apply::check_ops`] to decide); a
+    /// special file is an error that names the path.
     pub fn read(&self, rel: &str, origin: Origin) -> anyhow::Result<Option<Vec<u8>>> {
         use anyhow::Context;
         let (full, entry) = self.locate(rel, origin)?;
         match entry {
-            Entry::Missing | Entry::BehindFile(_) => Ok(None),
+            Entry::Missing | Entry::BehindFile(_) | Entry::Dir => Ok(None),
             Entry::File => fs::read(&full)
                 .map(Some)
                 .with_context(|| format!("cannot read `{}`", full.display())),
-            Entry::Dir => anyhow::bail!(
-                "`{rel}` is a directory in the project, where fb expects a file: move it away and run the command again"
-            ),
             Entry::Other => anyhow::bail!(
                 "`{rel}` is not a regular file (a socket, a pipe or unreadable): move it away and run the command again"
             ),

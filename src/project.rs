@@ -109,7 +109,10 @@ pub fn project_files(root: &Path) -> Result<Vec<String>> {
                 .path()
                 .strip_prefix(root)
                 .expect("walker stays under root");
-            files.push(rel.to_string_lossy().replace('\\', "/"));
+            // A name that is not UTF-8 cannot be one fb wrote: it is not listed as added.
+            if let Some(rel) = crate::paths::from_relative(rel) {
+                files.push(rel);
+            }
         }
     }
     files.sort();

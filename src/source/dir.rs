@@ -37,10 +37,11 @@ fn walk(
         let entry = entry?;
         let path = entry.path();
         let rel = path.strip_prefix(root).expect("walk stays under root");
-        let rel_str = rel
-            .to_str()
-            .with_context(|| format!("`{}` is not a UTF-8 path", path.display()))?
-            .replace('\\', "/");
+        let rel_str = crate::paths::from_relative(rel)
+            .with_context(|| format!("`{}` is not a UTF-8 path", path.display()))?;
+        if rel_str.contains('\\') {
+            bail!("`{rel_str}` has a backslash in its name, which fb does not allow in a pack");
+        }
         if rel_str == ".git" {
             continue;
         }

@@ -110,3 +110,65 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A pack repository whose commits replace the whole tree.
+pub struct PackRepo {
+    pub dir: PathBuf,
+    pub repo: git2::Repository,
+}
+
+impl PackRepo {
+    pub fn new(dir: &Path) -> PackRepo {
+        let repo = git2::Repository::init(dir).unwrap();
+        PackRepo {
+            dir: dir.to_path_buf(),
+            repo,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("file://{}", self.dir.display())
+    }
+
+    /// Commits exactly `files` (and nothing else) and tags the commit, replacing the tag if asked.
+    pub fn release(&self, tag: &str, files: &[(&str, &[u8])]) -> String {
+        for entry in std::fs::read_dir(&self.dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().unwrap() != ".git" {
+                if path.is_dir() {
+                    std::fs::remove_dir_all(&path).unwrap()
+                } else {
+                    std::fs::remove_file(&path).unwrap()
+                }
+            }
+        }
+        for (path, content) in files {
+            let dest = self.dir.join(path);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::write(dest, content).unwrap();
+        }
+        let mut index = self.repo.index().unwrap();
+        index.clear().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::now("pack", "pack@example.com").unwrap();
+        let parents: Vec<git2::Commit<'_>> = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let parent_refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        let oid = self
+            .repo
+            .commit(Some("HEAD"), &sig, &sig, tag, &tree, &parent_refs)
+            .unwrap();
+        let object = self.repo.find_object(oid, None).unwrap();
+        self.repo.tag_lightweight(tag, &object, true).unwrap();
+        oid.to_string()
+    }
+}
