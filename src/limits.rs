@@ -9,10 +9,10 @@ use anyhow::{Result, bail};
 /// Work one template file (or one path, condition or message) may do, in minijinja fuel: about
 /// one unit per instruction and one per 64 bytes of data it creates. Also bounds the memory a
 /// template can allocate to about `64 × FUEL_PER_TEMPLATE` bytes.
-pub const FUEL_PER_TEMPLATE: u64 = 8_000_000;
+pub const FUEL_PER_TEMPLATE: u64 = 4_000_000;
 
 /// Work a whole render may do, summed over its templates.
-pub const FUEL_PER_RENDER: u64 = 200_000_000;
+pub const FUEL_PER_RENDER: u64 = 100_000_000;
 
 /// How deep includes, macros and nested blocks may go (minijinja counts an include or a macro
 /// call as about ten levels).

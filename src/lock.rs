@@ -151,6 +151,15 @@ impl Lock {
             commit: pack.get("commit").map(|_| pack_str("commit")).transpose()?,
             checksum: pack_str("checksum")?,
         };
+        // The commit names a directory of fb's cache: only a git object id may go there.
+        if let Some(commit) = &locked.commit
+            && !(matches!(commit.len(), 40 | 64) && commit.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return Err(malformed(format!(
+                "`pack.commit` is not a git commit id (`{}`)",
+                quote(commit)
+            )));
+        }
         if !is_tagged_sha256(&locked.checksum) {
             return Err(malformed("`pack.checksum` is not a sha256".into()));
         }

@@ -70,13 +70,26 @@ pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
         shell.warn(w)
     })?;
     let ctx = render::context(pack, &project, &options)?;
-    let mut files = render::render(pack, &ctx).with_context(|| {
+    let (mut files, stats) = render::render_measured(pack, &ctx).with_context(|| {
         format!(
             "pack `{}` {} cannot render this project",
             pack.name(),
             pack.version()
         )
     })?;
+    shell.verbose(
+        "Rendered",
+        format!(
+            "{} files, {} (largest {}), {} units of work (most in one template: {}; limits: {} per template, {} in all)",
+            stats.files,
+            crate::limits::human_bytes(stats.bytes),
+            crate::limits::human_bytes(stats.max_file_bytes),
+            stats.fuel,
+            stats.max_template_fuel,
+            crate::limits::FUEL_PER_TEMPLATE,
+            crate::limits::FUEL_PER_RENDER
+        ),
+    );
 
     let lock = Lock {
         project: project.name.clone(),

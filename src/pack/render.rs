@@ -106,7 +106,24 @@ pub fn context(pack: &Pack, project: &ProjectName, options: &Options) -> Result<
 /// where another file needs a directory, a template does not render, or the render goes over the
 /// limits of [`crate::limits`] (work per template and in all, bytes per file and in all).
 pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
+    render_measured(pack, ctx).map(|(tree, _)| tree)
+}
+
+/// What a render used, against the limits of [`crate::limits`] (`fb new -v` shows it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    pub files: usize,
+    pub bytes: u64,
+    /// Fuel used by the whole render, and by its most expensive template.
+    pub fuel: u64,
+    pub max_template_fuel: u64,
+    pub max_file_bytes: u64,
+}
+
+/// [`render`], also saying how much of the budget the render used.
+pub fn render_measured(pack: &Pack, ctx: &Value) -> Result<(Tree, RenderStats)> {
     let mut env = expression_env();
+    let mut stats = RenderStats::default();
     // Partials are parsed when a template first imports or includes one: a pack can carry many
     // (the built-in one has a lock file's worth), and a level-1 project uses none of them.
     let partials = std::sync::Arc::clone(&pack.partials);
@@ -118,13 +135,14 @@ pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
         fuel: limits::FUEL_PER_RENDER,
         bytes: limits::MAX_RENDER_BYTES,
     };
-    for (source_path, bytes) in &pack.templates {
+    'templates: for (source_path, bytes) in &pack.templates {
         for ctx in contexts_for(pack, &env, source_path, ctx)? {
             if budget.fuel == 0 {
-                bail!(
-                    "the pack exceeded the rendering budget of a whole project ({} units of work, see \"Limits\" in fb's README) at `template/{source_path}`",
+                errors.push(format!(
+                    "the pack exceeded the rendering budget of a whole project ({} units of work, see \"Limits\" in fb's README) at `template/{source_path}`; the templates after it were not rendered",
                     limits::FUEL_PER_RENDER
-                );
+                ));
+                break 'templates;
             }
             env.set_fuel(Some(budget.fuel.min(limits::FUEL_PER_TEMPLATE)));
             match render_one(&env, source_path, bytes, &ctx) {
@@ -135,6 +153,11 @@ pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
                     fuel,
                 })) => {
                     budget.fuel = budget.fuel.saturating_sub(fuel);
+                    stats.files += 1;
+                    stats.bytes += content.len() as u64;
+                    stats.fuel += fuel;
+                    stats.max_template_fuel = stats.max_template_fuel.max(fuel);
+                    stats.max_file_bytes = stats.max_file_bytes.max(content.len() as u64);
                     budget.bytes = budget.bytes.checked_sub(content.len() as u64).ok_or_else(|| {
                         anyhow!(
                             "the pack renders more than {} in all, fb's limit for one project (at `template/{source_path}`)",
@@ -170,7 +193,7 @@ pub fn render(pack: &Pack, ctx: &Value) -> Result<Tree> {
         );
     }
     check_files_and_dirs(&tree, &origin)?;
-    Ok(tree)
+    Ok((tree, stats))
 }
 
 /// What a render may still spend.
