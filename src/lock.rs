@@ -209,8 +209,15 @@ impl Lock {
 
     pub fn read(path: &Path) -> Result<Lock> {
         let context = || format!("cannot use the lockfile `{}`", path.display());
-        let meta =
-            std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        let meta = std::fs::symlink_metadata(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        if !meta.is_file() {
+            // A link could make fb read (and quote) a file outside the project.
+            return Err(anyhow!(LockError::Malformed(
+                "it is not a regular file (a symlink?)".into()
+            )))
+            .with_context(context);
+        }
         crate::limits::check_size("it", meta.len(), crate::limits::MAX_LOCK_BYTES)
             .map_err(|e| anyhow!(LockError::Malformed(e.to_string())))
             .with_context(context)?;

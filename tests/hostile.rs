@@ -352,6 +352,52 @@ fn a_lock_entry_through_a_symlink_is_not_read() {
         .arg("status")
         .assert()
         .stdout(contains("modified").and(contains("docs/victim.txt")));
+    // A generated file replaced by a link to a file outside: shown as changed, never read.
+    let other = sandbox.work().join("other");
+    fb(&sandbox.work())
+        .args(["new", "other", "--level", "2"])
+        .assert()
+        .success();
+    std::fs::remove_file(other.join("README.md")).unwrap();
+    std::os::unix::fs::symlink(sandbox.victim(), other.join("README.md")).unwrap();
+    fb(&other)
+        .arg("status")
+        .assert()
+        .stdout(contains("modified").and(contains("README.md")));
+    fb(&other)
+        .args(["diff", "--local"])
+        .assert()
+        .stdout(contains("README.md").and(contains("precious").not()));
+    fb(&other)
+        .args(["upgrade", "--to-level", "3"])
+        .assert()
+        .code(2)
+        .stderr(contains("goes through the symlink `README.md`"));
+    assert_eq!(
+        std::fs::read_to_string(sandbox.victim()).unwrap(),
+        "precious\n"
+    );
+    // The lockfile itself as a link to a file outside: never read, never quoted.
+    let lock = project.join("fastapi-builder.lock");
+    std::fs::remove_file(&lock).unwrap();
+    std::os::unix::fs::symlink(sandbox.victim(), &lock).unwrap();
+    fb(&project)
+        .arg("status")
+        .assert()
+        .code(2)
+        .stderr(contains("not a regular file").and(contains("precious").not()));
+}
+
+#[test]
+fn names_that_differ_only_in_case_are_refused() {
+    refused_pack(
+        &[
+            ("pack.toml", MANIFEST.as_bytes()),
+            ("template/README.md", b"a\n"),
+            ("template/readme.md", b"b\n"),
+        ],
+        "differ only in case",
+    );
 }
 
 #[test]

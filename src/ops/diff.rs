@@ -96,7 +96,12 @@ pub fn run(opts: DiffOptions, shell: &Shell) -> Result<DiffOutcome> {
 fn local(project: &Project) -> Result<DiffOutcome> {
     let (base, _) = project.base()?;
     let changes = crate::project::changes(&project.root, &project.lock)?;
-    let read = |p: &str| std::fs::read(project.root.join(p)).ok();
+    // Through the path gate: a modified entry may be a symlink, which is shown, never followed.
+    let gate = crate::paths::Root::new(&project.root);
+    let read = |p: &str| {
+        gate.read(p, crate::paths::Origin::Fb)
+            .unwrap_or_else(|_| Some(b"(a symlink, which fb does not follow)\n".to_vec()))
+    };
     let mut out = Vec::new();
     let entry = |path: &str, kind, old: Option<Vec<u8>>, new: Option<Vec<u8>>| FileChange {
         path: path.to_string(),

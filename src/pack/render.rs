@@ -205,6 +205,17 @@ struct Budget {
 /// Refuses a render where one file's path is a directory of another (`a` and `a/b`): no file
 /// system can hold both, so it is caught here rather than while writing.
 fn check_files_and_dirs(tree: &Tree, origin: &BTreeMap<String, &str>) -> Result<()> {
+    // macOS and Windows file systems do not tell `README.md` from `readme.md`.
+    let mut folded: BTreeMap<String, &str> = BTreeMap::new();
+    for path in tree.keys() {
+        if let Some(other) = folded.insert(path.to_lowercase(), path) {
+            bail!(
+                "`template/{}` and `template/{}` render `{other}` and `{path}`, which differ only in case: macOS and Windows cannot hold both",
+                origin[other],
+                origin[path.as_str()]
+            );
+        }
+    }
     for path in tree.keys() {
         let mut prefix = path.as_str();
         while let Some((parent, _)) = prefix.rsplit_once('/') {
