@@ -301,6 +301,32 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever string passes the gate stays inside the root when joined to it, lexically:
+        /// every component is a plain name, none is git's or fb's, and it reads back the same.
+        #[test]
+        fn what_passes_the_gate_stays_inside(
+            path in "([a-zA-Z./\\\\:\\-_ ]|\\.\\.|\\.git|\\.fb-transaction|\\.fb-tmp-|fastapi-builder\\.lock|\\x00|\\n|é){0,12}"
+        ) {
+            if check(&path, Origin::Pack).is_ok() {
+                let root = Path::new("/project");
+                let joined = root.join(&path);
+                let rest: Vec<_> = joined.strip_prefix(root).unwrap().components().collect();
+                proptest::prop_assert_eq!(rest.len(), path.split('/').count());
+                for c in rest {
+                    let std::path::Component::Normal(name) = c else {
+                        return Err(proptest::test_runner::TestCaseError::fail(format!("{path:?}: {c:?}")));
+                    };
+                    let name = name.to_str().unwrap().to_ascii_lowercase();
+                    proptest::prop_assert!(name != ".git" && name != "..", "{path:?}");
+                }
+                let first = path.split('/').next().unwrap().to_ascii_lowercase();
+                proptest::prop_assert!(!first.starts_with(".fb-") && first != LOCK_FILE, "{path:?}");
+                proptest::prop_assert_eq!(from_relative(Path::new(&path)), Some(path.clone()));
+            }
+        }
+    }
+
     #[cfg(unix)]
     #[test]
     fn never_goes_through_a_symlink() {
