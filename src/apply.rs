@@ -354,15 +354,9 @@ pub fn check_ops(root: &Path, ops: &[Op]) -> Result<()> {
                     .filter(|f| !removed.contains(f.as_str()))
                     .collect::<Vec<_>>();
                 if !left.is_empty() {
-                    let shown: Vec<&str> = left.iter().take(3).map(String::as_str).collect();
-                    let more = if left.len() > 3 {
-                        format!(" and {} more", left.len() - 3)
-                    } else {
-                        String::new()
-                    };
                     bail!(
-                        "the new version makes `{path}` a file, but the directory `{path}` still holds {}{more}, which this change does not remove: move them away and run the command again",
-                        shown.join(", ")
+                        "the new version makes `{path}` a file, but the directory `{path}` still holds {}, which this change does not remove: move them away and run the command again",
+                        crate::limits::list_cut(&left, 3)
                     );
                 }
             }

@@ -104,6 +104,15 @@ pub fn quote(text: &str) -> String {
     format!("{cut}…")
 }
 
+/// The first `max` items, joined with commas, then how many more there are: `a, b and 3 more`.
+pub fn list_cut<S: AsRef<str>>(items: &[S], max: usize) -> String {
+    let shown: Vec<&str> = items.iter().take(max).map(AsRef::as_ref).collect();
+    match items.len().saturating_sub(max) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
 /// The 1-based line and column of byte `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -163,6 +172,12 @@ mod tests {
         assert_eq!(line_column("ab\ncd", 0), (1, 1));
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
         assert_eq!(line_column("é\nx", 3), (2, 1));
+    }
+
+    #[test]
+    fn lists_are_cut() {
+        assert_eq!(list_cut(&["a", "b"], 3), "a, b");
+        assert_eq!(list_cut(&["a", "b", "c", "d"], 2), "a, b and 2 more");
     }
 
     #[test]

@@ -130,6 +130,21 @@ pub fn from_relative(rel: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
+/// The first pair of paths where one lies inside the other (`a` and `a/b`), which no file system
+/// can hold together: `(file, path inside it)`.
+pub fn nested_pair<V>(files: &std::collections::BTreeMap<String, V>) -> Option<(&str, &str)> {
+    for path in files.keys() {
+        let mut prefix = path.as_str();
+        while let Some((parent, _)) = prefix.rsplit_once('/') {
+            if let Some((file, _)) = files.get_key_value(parent) {
+                return Some((file.as_str(), path.as_str()));
+            }
+            prefix = parent;
+        }
+    }
+    None
+}
+
 /// What is on disk at a project path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {

@@ -343,12 +343,10 @@ fn summary(prepared: &Prepared) -> String {
         .map(|c| c.path.as_str())
         .collect();
     if !conflicted.is_empty() {
-        let shown: Vec<&str> = conflicted.iter().take(5).copied().collect();
-        let more = if conflicted.len() > 5 { ", …" } else { "" };
         line.push_str(&format!(
-            ", leaving conflicts to resolve in {} file(s): {}{more}",
+            ", leaving conflicts to resolve in {} file(s): {}",
             conflicted.len(),
-            shown.join(", ")
+            crate::limits::list_cut(&conflicted, 5)
         ));
     }
     line
@@ -394,14 +392,8 @@ pub fn check_clean(root: &Path, allow_dirty: bool) -> Result<()> {
     if dirty.is_empty() {
         return Ok(());
     }
-    let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
-    let more = if dirty.len() > 5 {
-        format!(" and {} more", dirty.len() - 5)
-    } else {
-        String::new()
-    };
     bail!(
-        "the project has uncommitted changes ({}{more}): commit or stash them first so this change can be reviewed and undone, or pass --allow-dirty",
-        shown.join(", ")
+        "the project has uncommitted changes ({}): commit or stash them first so this change can be reviewed and undone, or pass --allow-dirty",
+        crate::limits::list_cut(&dirty, 5)
     )
 }

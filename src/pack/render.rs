@@ -216,18 +216,12 @@ fn check_files_and_dirs(tree: &Tree, origin: &BTreeMap<String, &str>) -> Result<
             );
         }
     }
-    for path in tree.keys() {
-        let mut prefix = path.as_str();
-        while let Some((parent, _)) = prefix.rsplit_once('/') {
-            if tree.contains_key(parent) {
-                bail!(
-                    "`template/{}` renders the file `{parent}`, and `template/{}` renders `{path}` inside it: a path cannot be both a file and a directory",
-                    origin[parent],
-                    origin[path.as_str()]
-                );
-            }
-            prefix = parent;
-        }
+    if let Some((file, inside)) = paths::nested_pair(tree) {
+        bail!(
+            "`template/{}` renders the file `{file}`, and `template/{}` renders `{inside}` inside it: a path cannot be both a file and a directory",
+            origin[file],
+            origin[inside]
+        );
     }
     Ok(())
 }

@@ -190,17 +190,11 @@ impl Remote {
         collect_tree(&repo, &tree, "", &mut files, &mut PackSize::default())?;
         // A malformed tree can hold `a` twice, as a link and as a directory: writing `a/b` after
         // the link `a` would write through it, outside the cache. No path may be another's parent.
-        for path in files.keys() {
-            let mut prefix = path.as_str();
-            while let Some((parent, _)) = prefix.rsplit_once('/') {
-                if files.contains_key(parent) {
-                    bail!(
-                        "commit {commit} of `{}` is not a valid pack: `{parent}` is both a file and a directory",
-                        self.url
-                    );
-                }
-                prefix = parent;
-            }
+        if let Some((file, _)) = crate::paths::nested_pair(&files) {
+            bail!(
+                "commit {commit} of `{}` is not a valid pack: `{file}` is both a file and a directory",
+                self.url
+            );
         }
         std::fs::create_dir_all(&self.checkouts)
             .with_context(|| format!("cannot create `{}`", self.checkouts.display()))?;
