@@ -154,6 +154,7 @@ impl Staging {
         // one beside it: a directory whose lock nobody holds was left by a kill.
         let lock = tempfile::Builder::new()
             .prefix(&format!("{STAGING_PREFIX}{name}-"))
+            .rand_bytes(STAGING_RANDOM)
             .suffix(".lock")
             .tempfile_in(parent)
             .with_context(|| format!("cannot create a staging file in `{}`", parent.display()))?;
@@ -187,6 +188,21 @@ impl Drop for Staging {
     }
 }
 
+/// The random part of a staging name: `.fb-tmp-NAME-` then this many letters and digits.
+const STAGING_RANDOM: usize = 8;
+
+/// True when `file_name` is `.fb-tmp-NAME-XXXXXXXX.lock` for exactly this `name` (not `NAME-api`).
+fn is_staging_lock_of(file_name: &str, name: &str) -> bool {
+    file_name
+        .strip_prefix(STAGING_PREFIX)
+        .and_then(|rest| rest.strip_prefix(name))
+        .and_then(|rest| rest.strip_prefix('-'))
+        .and_then(|rest| rest.strip_suffix(".lock"))
+        .is_some_and(|random| {
+            random.len() == STAGING_RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
 /// Removes what a killed `fb new` of `name` left in `parent`; reports staging directories of
 /// other names that nobody holds.
 fn clean_staging_leftovers(parent: &Path, name: &str) -> Result<CreateReport> {
@@ -194,7 +210,6 @@ fn clean_staging_leftovers(parent: &Path, name: &str) -> Result<CreateReport> {
     let Ok(entries) = fs::read_dir(parent) else {
         return Ok(report);
     };
-    let ours = format!("{STAGING_PREFIX}{name}-");
     let mut names = BTreeSet::new();
     for entry in entries.flatten() {
         if let Some(n) = entry.file_name().to_str()
@@ -206,7 +221,7 @@ fn clean_staging_leftovers(parent: &Path, name: &str) -> Result<CreateReport> {
     for n in &names {
         let path = parent.join(n);
         if let Some(stem) = n.strip_suffix(".lock") {
-            if !n.starts_with(&ours) {
+            if !is_staging_lock_of(n, name) {
                 continue;
             }
             let Ok(lock) = File::open(&path) else {
@@ -767,10 +782,14 @@ mod tests {
     fn leftovers_of_a_killed_new_are_removed_and_a_live_one_is_respected() {
         let tmp = tempfile::tempdir().unwrap();
         // What a kill -9 during staging leaves: the lock file and the half-written directory.
-        let stale = tmp.path().join(".fb-tmp-demo-abc123");
+        let stale = tmp.path().join(".fb-tmp-demo-abc12345");
         fs::create_dir(&stale).unwrap();
         fs::write(stale.join("half"), "x").unwrap();
-        fs::write(tmp.path().join(".fb-tmp-demo-abc123.lock"), "").unwrap();
+        fs::write(tmp.path().join(".fb-tmp-demo-abc12345.lock"), "").unwrap();
+        // A live `fb new demo-api` beside it is not this target's.
+        let live = tmp.path().join(".fb-tmp-demo-api-Zz99Zz99.lock");
+        let live_lock = File::create(&live).unwrap();
+        live_lock.lock().unwrap();
         // An older fb's staging directory, which fb cannot attribute.
         fs::create_dir(tmp.path().join(".fb-tmp-Zq81")).unwrap();
         let files: BTreeMap<String, Vec<u8>> = [("a".to_string(), b"1".to_vec())].into();
@@ -778,9 +797,11 @@ mod tests {
         assert_eq!(report.removed_leftovers, std::slice::from_ref(&stale));
         assert_eq!(report.unknown_leftovers, [tmp.path().join(".fb-tmp-Zq81")]);
         assert!(!stale.exists());
-        assert!(!tmp.path().join(".fb-tmp-demo-abc123.lock").exists());
+        assert!(!tmp.path().join(".fb-tmp-demo-abc12345.lock").exists());
+        assert!(live.exists());
+        drop(live_lock);
         // A staging lock held by a live fb new of the same target is left alone.
-        let held = tmp.path().join(".fb-tmp-other-xyz.lock");
+        let held = tmp.path().join(".fb-tmp-other-xyz12345.lock");
         let file = File::create(&held).unwrap();
         file.lock().unwrap();
         let err = create_tree(&tmp.path().join("other"), &files)
