@@ -299,7 +299,7 @@ pub enum Op {
 }
 
 impl Op {
-    fn path(&self) -> &str {
+    pub fn path(&self) -> &str {
         match self {
             Op::Write(p, _) | Op::Remove(p) => p,
         }

@@ -142,22 +142,49 @@ impl Shell {
         Progress(Some(bar))
     }
 
-    /// Prints an error and its causes, cargo style.
+    /// Prints an error as one line: what fb was doing, then each cause after `: `, as git and ruff
+    /// print them. A cause that is a list (every template that failed) keeps its items on the
+    /// lines below, indented.
     pub fn error(&self, err: &anyhow::Error) {
         let label = Style::new().red().bold().apply_to("error");
+        let (line, items) = one_line_error(err);
         let mut stderr = std::io::stderr();
-        let _ = writeln!(stderr, "{label}: {err}");
-        let causes: Vec<String> = err.chain().skip(1).map(|c| c.to_string()).collect();
-        if !causes.is_empty() {
-            let _ = writeln!(stderr, "\nCaused by:");
-            for cause in causes {
-                for (i, line) in cause.lines().enumerate() {
-                    let lead = if i == 0 { "  " } else { "    " };
-                    let _ = writeln!(stderr, "{lead}{line}");
-                }
-            }
+        let _ = writeln!(stderr, "{label}: {line}");
+        for item in items {
+            let _ = writeln!(stderr, "  {item}");
         }
     }
+
+    /// A warning that `--quiet` does not hide: something the user must act on (conflicts left).
+    pub fn alert(&self, message: impl Display) {
+        let label = Style::new().yellow().bold().apply_to("warning");
+        let _ = writeln!(std::io::stderr(), "{label}: {message}");
+    }
+}
+
+/// An error chain as one line plus the items of a cause that is a list. A cause that repeats the
+/// message before it (a context that only restates) is left out.
+pub fn one_line_error(err: &anyhow::Error) -> (String, Vec<String>) {
+    let mut line = String::new();
+    let mut items = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or("").trim().trim_end_matches(':');
+        if first.is_empty() || line.ends_with(first) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(first);
+        items.extend(
+            lines
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty()),
+        );
+    }
+    (line, items)
 }
 
 /// A progress bar handed out by [`Shell::progress`].

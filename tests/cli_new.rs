@@ -2,6 +2,8 @@
 
 mod support;
 
+use std::path::Path;
+
 use predicates::prelude::*;
 use predicates::str::contains;
 use support::{assert_golden_tree, entries, fb, read_tree, write_pack};
@@ -25,6 +27,37 @@ fn help_lists_commands_and_options() {
         .stdout
         .clone();
     snapbox::assert_data_eq!(out, snapbox::file!["snapshots/new-help.txt"]);
+}
+
+#[test]
+fn completions_cover_every_command() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = fb(Path::new("."))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        for command in [
+            "new",
+            "status",
+            "upgrade",
+            "update",
+            "add",
+            "diff",
+            "merge-file",
+            "allow-dirty",
+        ] {
+            assert!(
+                script.contains(command),
+                "{shell} completions lack {command}"
+            );
+        }
+    }
+    fb(Path::new("."))
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -190,6 +190,94 @@ fn a_dirty_git_work_tree_is_refused_unless_allowed() {
         .success();
 }
 
+/// Commits every file of `dir` into a new git repository there.
+fn commit_all(dir: &Path) {
+    let repo = git2::Repository::init(dir).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("t", "t@example.com").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "init", &tree, &[])
+        .unwrap();
+}
+
+#[test]
+fn only_changes_in_the_way_block_a_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    commit_all(&project);
+    // An untracked file of the user's that the upgrade does not write is not in the way.
+    std::fs::write(project.join("notes.md"), "mine\n").unwrap();
+    // One the upgrade would write is, by name.
+    std::fs::create_dir_all(project.join("app")).unwrap();
+    std::fs::write(project.join("app/main.py"), "print('mine')\n").unwrap();
+    let before = read_tree(&project);
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .code(2)
+        .stderr(contains("uncommitted changes").and(contains("(app/main.py)")));
+    assert_eq!(read_tree(&project), before);
+    std::fs::remove_file(project.join("app/main.py")).unwrap();
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(project.join("notes.md")).unwrap(),
+        "mine\n"
+    );
+    // A tracked file with uncommitted edits blocks, before any question is asked.
+    append(&project.join("README.md"), "\nedited\n");
+    fb(&project)
+        .args(["add", "resource", "Note", "body:str"])
+        .assert()
+        .code(2)
+        .stderr(contains("README.md"));
+    // Nothing to update is never an error, dirty or not.
+    fb(&project)
+        .args(["update", "--offline"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn quiet_still_says_that_conflicts_were_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    let readme = project.join("README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("hello world"))
+        .unwrap()
+        .to_string();
+    std::fs::write(&readme, text.replacen(&line, "My own description.", 1)).unwrap();
+    fb(&project)
+        .args(["-q", "upgrade", "--to-level", "2"])
+        .assert()
+        .code(1)
+        .stderr("warning: 1 file(s) have conflicts to resolve: README.md\n");
+}
+
+#[test]
+fn errors_are_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    let lock = project.join("fastapi-builder.lock");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    std::fs::write(&lock, text.replacen("level = 1", "level = \"one\"", 1)).unwrap();
+    let output = fb(&project).arg("status").output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(!stderr.contains("Caused by"), "{stderr}");
+}
+
 #[test]
 fn a_pack_changed_since_the_render_is_refused() {
     let tmp = tempfile::tempdir().unwrap();

@@ -403,7 +403,10 @@ fn names_that_differ_only_in_case_are_refused() {
 #[test]
 fn tampered_options_and_packs_are_errors_in_every_command() {
     for (edit, message) in [
-        (("level = 2", "level = \"two\""), "declares it a int"),
+        (
+            ("level = 2", "level = \"two\""),
+            "declares it a whole number",
+        ),
         (
             ("level = 2", "level = 9"),
             "`level` = 9, which pack `fastapi`",

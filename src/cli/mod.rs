@@ -1,6 +1,7 @@
 //! The command line: global flags, one module per command (`Args` + `run`), one dispatch match.
 
 mod add;
+mod completions;
 mod diff;
 mod merge_file;
 mod new;
@@ -44,6 +45,7 @@ enum Command {
     Diff(diff::Args),
     Packs(packs::Args),
     MergeFile(merge_file::Args),
+    Completions(completions::Args),
 }
 
 /// How a command that ran to the end went.
@@ -83,6 +85,7 @@ pub fn main() -> ExitCode {
         Command::Add(args) => add::run(args, &shell),
         Command::Diff(args) => diff::run(args, &shell),
         Command::MergeFile(args) => merge_file::run(args, &shell),
+        Command::Completions(args) => completions::run(args, &shell),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -64,6 +64,17 @@ pub fn plan(shell: &Shell, plan: &Plan, dry_run: bool) -> Outcome {
     if conflicted.is_empty() {
         return Outcome::Done;
     }
+    if shell.is_quiet() {
+        // One line even with --quiet: conflicts left are never a secret.
+        let paths: Vec<&str> = conflicted.iter().map(|c| c.path.as_str()).collect();
+        shell.alert(format!(
+            "{} file(s) {} conflicts to resolve: {}",
+            conflicted.len(),
+            if dry_run { "would have" } else { "have" },
+            crate::limits::list_cut(&paths, 10)
+        ));
+        return Outcome::NeedsUser;
+    }
     let mut lines = vec![format!(
         "{} file(s) {} conflicts to resolve:",
         conflicted.len(),

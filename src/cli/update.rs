@@ -69,8 +69,8 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
                 shell.out(format!("{{\"current\":\"{current}\",\"newest\":\"{current}\",\"update_available\":false}}"));
             } else {
                 shell.status(
-                    "Fresh",
-                    format!("the project uses the newest version ({current}); nothing to do"),
+                    "Up to date",
+                    format!("the project is at the newest version, {current}; nothing to do"),
                 );
             }
             Ok(Outcome::Done)

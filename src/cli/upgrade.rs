@@ -58,7 +58,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     )?;
     let Some(prepared) = outcome.prepared else {
         shell.status(
-            "Fresh",
+            "Up to date",
             format!("the project is already at level {to_level}; nothing to do"),
         );
         return Ok(Outcome::Done);

@@ -357,8 +357,8 @@ pub fn apply(project: &Project, prepared: &Prepared) -> Result<()> {
     apply::apply_ops(&project.root, &summary(prepared), &ops(prepared))
 }
 
-/// The common flow of a writing command: refuse a dirty work tree (unless allowed or a dry run),
-/// resolve the new options, plan, and apply unless it is a dry run.
+/// The common flow of a writing command: resolve the new options, plan, refuse a dirty work
+/// tree (unless allowed or a dry run), and apply unless it is a dry run.
 pub fn change_options(
     project: &Project,
     overrides: IndexMap<String, Explicit>,
@@ -367,8 +367,13 @@ pub fn change_options(
     allow_dirty: bool,
     shell: &Shell,
 ) -> Result<Prepared> {
-    if !dry_run {
-        check_clean(&project.root, allow_dirty)?;
+    if !dry_run && !allow_dirty {
+        // Before any question is asked: tracked changes block whatever the plan turns out to be.
+        refuse_dirty(
+            crate::vcs::status(&project.root)?
+                .into_iter()
+                .filter(|d| !d.untracked),
+        )?;
     }
     let options = project.new_options(overrides, asker, shell)?;
     let target = Target {
@@ -378,22 +383,37 @@ pub fn change_options(
     };
     let prepared = prepare(project, target)?;
     if !dry_run {
+        check_clean(&project.root, allow_dirty, &prepared)?;
         apply(project, &prepared)?;
     }
     Ok(prepared)
 }
 
-/// Refuses to write into a git work tree with uncommitted changes, unless allowed.
-pub fn check_clean(root: &Path, allow_dirty: bool) -> Result<()> {
+/// Refuses to write into a git work tree with uncommitted changes, unless allowed: every change
+/// fb makes should be reviewable and undoable with git. Untracked files of the user's that this
+/// change does not write are not in the way; untracked files it would write are, by name.
+pub fn check_clean(root: &Path, allow_dirty: bool, prepared: &Prepared) -> Result<()> {
     if allow_dirty {
         return Ok(());
     }
-    let dirty = crate::vcs::uncommitted_changes(root)?;
+    let writes: std::collections::BTreeSet<String> = ops(prepared)
+        .iter()
+        .map(|op| op.path().to_string())
+        .collect();
+    refuse_dirty(
+        crate::vcs::status(root)?
+            .into_iter()
+            .filter(|d| !d.untracked || writes.contains(&d.path)),
+    )
+}
+
+fn refuse_dirty(dirty: impl Iterator<Item = crate::vcs::Dirty>) -> Result<()> {
+    let dirty: Vec<String> = dirty.map(|d| d.path).collect();
     if dirty.is_empty() {
         return Ok(());
     }
     bail!(
-        "the project has uncommitted changes ({}): commit or stash them first so this change can be reviewed and undone, or pass --allow-dirty",
+        "the project has uncommitted changes that this change would touch or mix with ({}): commit or stash them first so fb's change can be reviewed and undone, or pass --allow-dirty",
         crate::limits::list_cut(&dirty, 5)
     )
 }

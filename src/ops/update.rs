@@ -123,9 +123,6 @@ pub fn run(opts: UpdateOptions<'_>, shell: &Shell) -> Result<UpdateOutcome> {
             _ => UpdateOutcome::UpToDate { current },
         });
     }
-    if !opts.dry_run {
-        change::check_clean(&project.root, opts.allow_dirty)?;
-    }
     let Some(update) = plan(
         &project,
         opts.to.as_ref(),
@@ -137,7 +134,9 @@ pub fn run(opts: UpdateOptions<'_>, shell: &Shell) -> Result<UpdateOutcome> {
     else {
         return Ok(UpdateOutcome::UpToDate { current });
     };
+    // Nothing to do is never refused, dirty or not; a real update is checked once it is planned.
     if !opts.dry_run {
+        change::check_clean(&project.root, opts.allow_dirty, &update.prepared)?;
         change::apply(&project, &update.prepared)?;
     }
     Ok(UpdateOutcome::Updated {

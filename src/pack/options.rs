@@ -371,10 +371,15 @@ pub fn check_recorded(manifest: &super::Manifest, recorded: &Options) -> Result<
             bail!("the lockfile records no value for option `{name}` of {pack}: {fix}");
         };
         if OptionSpec::kind_of(value) != spec.kind {
+            let kind = match spec.kind {
+                OptionKind::Bool => "a boolean",
+                OptionKind::Int => "a whole number",
+                OptionKind::Str => "a string",
+                OptionKind::List => "a list of strings",
+            };
             bail!(
-                "the lockfile records option `{name}` = {}, but {pack} declares it a {}: {fix}",
-                shown(value),
-                spec.kind
+                "the lockfile records option `{name}` = {}, but {pack} declares it {kind}: {fix}",
+                shown(value)
             );
         }
         if let Err(e) = spec.check_value(value) {
