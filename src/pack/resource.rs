@@ -144,8 +144,12 @@ impl Resource {
         }
         let snake = names::snake_case(raw_name);
         let name = names::pascal_case(&snake);
-        if names::PYTHON_KEYWORDS.contains(&snake.as_str())
-            || RESERVED_SNAKES.contains(&snake.as_str())
+        if names::PYTHON_KEYWORDS.contains(&snake.as_str()) {
+            bail!(
+                "invalid resource name `{raw_name}`: its module and variable name `{snake}` is a Python keyword; pick another (like `{name}Entry`)"
+            );
+        }
+        if RESERVED_SNAKES.contains(&snake.as_str())
             || RESERVED_CLASSES.contains(&name.as_str())
         {
             bail!(
@@ -209,6 +213,11 @@ fn parse_field(word: &str) -> Result<Field> {
             FIELD_TYPES.join(", ")
         );
     };
+    if names::PYTHON_KEYWORDS.contains(&name) {
+        bail!(
+            "invalid field name `{name}`: it is a Python keyword, so no attribute can have it; pick another (like `{name}_name`)"
+        );
+    }
     if !is_snake_identifier(name) {
         bail!("invalid field name `{name}`: use snake_case letters and digits (like `due_date`)");
     }
@@ -303,7 +312,8 @@ mod tests {
             ("Order a:int:primary", "unknown modifier"),
             ("Order a:bool:unique", "cannot be unique"),
             ("9lives a:int", "invalid resource name"),
-            ("class a:int", "already uses"),
+            ("class a:int", "is a Python keyword"),
+            ("Order class:str", "`class`: it is a Python keyword"),
             ("Session a:int", "already uses"),
             ("Item a:int", "already uses"),
             ("Order dt:date", "reserved"),
