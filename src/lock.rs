@@ -12,9 +12,9 @@ use indexmap::IndexMap;
 use toml_edit::{Array, DocumentMut, Item, Table, Value, value};
 
 use crate::hash::is_tagged_sha256;
-use crate::pack::options::OptValue;
+use crate::pack::value::OptValue;
 
-pub const LOCK_FILE: &str = "fastapi-builder.lock";
+pub use crate::paths::LOCK_FILE;
 pub const LOCK_VERSION: i64 = 1;
 /// The longest name, source or version a lock may hold (a URL or a path, at most).
 const MAX_FIELD_CHARS: usize = 4096;

@@ -11,8 +11,8 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use crate::lock::LOCK_FILE;
-
+/// The lockfile, at the project root: fb writes it, a pack never does.
+pub const LOCK_FILE: &str = "fastapi-builder.lock";
 /// The directory in a project where a transaction stages its files and keeps its journal.
 pub const TRANSACTION_DIR: &str = ".fb-transaction";
 /// What a finished transaction's directory is renamed to before it is removed.

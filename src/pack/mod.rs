@@ -1,10 +1,12 @@
 //! Template packs: a `pack.toml` manifest, a `template/` tree rendered into the project, and
 //! `partials/` that templates may import. A pack is loaded whole into memory from its source.
 
+pub mod expr;
 pub mod manifest;
 pub mod options;
 pub mod render;
 pub mod resource;
+pub mod value;
 
 use std::collections::BTreeMap;
 

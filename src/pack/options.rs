@@ -1,33 +1,13 @@
 //! Typed pack options: their declarations, their values, and how a set of values is chosen
 //! (explicit flags, prompts, defaults, `when` conditions and the pack's rules).
 
-use std::fmt;
-
 use anyhow::{Context, Result, anyhow, bail};
 use indexmap::IndexMap;
 use minijinja::Value;
 use minijinja::value::Serde;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OptionKind {
-    Bool,
-    Int,
-    Str,
-    List,
-}
-
-impl fmt::Display for OptionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            OptionKind::Bool => "bool",
-            OptionKind::Int => "int",
-            OptionKind::Str => "str",
-            OptionKind::List => "list",
-        })
-    }
-}
+pub use super::value::{OptValue, OptionKind, Options, split_list};
 
 /// `[options.NAME]` in `pack.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -51,94 +31,6 @@ pub struct OptionSpec {
     /// An expression over earlier options; when false the option is not asked and takes `otherwise`.
     #[serde(default)]
     pub when: Option<String>,
-}
-
-/// The value of an option.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum OptValue {
-    Bool(bool),
-    Int(i64),
-    Str(String),
-    List(Vec<String>),
-}
-
-impl fmt::Display for OptValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OptValue::Bool(b) => write!(f, "{b}"),
-            OptValue::Int(i) => write!(f, "{i}"),
-            OptValue::Str(s) => f.write_str(s),
-            OptValue::List(items) => write!(f, "[{}]", items.join(", ")),
-        }
-    }
-}
-
-impl OptValue {
-    /// Converts a TOML value of the declared kind.
-    pub fn from_toml(kind: OptionKind, value: &toml::Value) -> Result<OptValue> {
-        Ok(match (kind, value) {
-            (OptionKind::Bool, toml::Value::Boolean(b)) => OptValue::Bool(*b),
-            (OptionKind::Int, toml::Value::Integer(i)) => OptValue::Int(*i),
-            (OptionKind::Str, toml::Value::String(s)) => OptValue::Str(s.clone()),
-            (OptionKind::List, toml::Value::Array(items)) => OptValue::List(
-                items
-                    .iter()
-                    .map(|v| {
-                        v.as_str()
-                            .map(str::to_string)
-                            .ok_or_else(|| anyhow!("list items must be strings, found `{v}`"))
-                    })
-                    .collect::<Result<_>>()?,
-            ),
-            (kind, other) => bail!("expected a {kind}, found `{other}`"),
-        })
-    }
-
-    /// Parses what the user typed on the command line or at a prompt.
-    pub fn parse(kind: OptionKind, raw: &str) -> Result<OptValue> {
-        let raw = raw.trim();
-        Ok(match kind {
-            OptionKind::Bool => match raw.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "y" | "1" | "on" => OptValue::Bool(true),
-                "false" | "no" | "n" | "0" | "off" => OptValue::Bool(false),
-                _ => bail!("`{raw}` is not a boolean (use true or false)"),
-            },
-            OptionKind::Int => OptValue::Int(
-                raw.parse()
-                    .map_err(|_| anyhow!("`{raw}` is not a whole number"))?,
-            ),
-            OptionKind::Str => OptValue::Str(raw.to_string()),
-            OptionKind::List => OptValue::List(split_list(raw)),
-        })
-    }
-
-    pub fn to_value(&self) -> Value {
-        match self {
-            OptValue::Bool(b) => Value::from(*b),
-            OptValue::Int(i) => Value::from(*i),
-            OptValue::Str(s) => Value::from(s.as_str()),
-            OptValue::List(items) => Value::from(items.clone()),
-        }
-    }
-
-    fn matches(&self, choice: &toml::Value) -> bool {
-        match (self, choice) {
-            (OptValue::Bool(a), toml::Value::Boolean(b)) => a == b,
-            (OptValue::Int(a), toml::Value::Integer(b)) => a == b,
-            (OptValue::Str(a), toml::Value::String(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
-/// `a, b,c` → `["a", "b", "c"]`, dropping empty items.
-pub fn split_list(raw: &str) -> Vec<String> {
-    raw.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 impl OptionSpec {
@@ -253,9 +145,6 @@ pub trait Asker {
     fn ask(&self, name: &str, spec: &OptionSpec, default: Option<&OptValue>) -> Result<OptValue>;
 }
 
-/// The chosen options, in the pack's declaration order.
-pub type Options = IndexMap<String, OptValue>;
-
 /// Picks every option's value: explicit values first, then a prompt (when `asker` is given and the
 /// option has one), then the default. Options whose `when` is false take `otherwise`; an explicit
 /// value for them is reported through `warn` and ignored.
@@ -273,7 +162,7 @@ pub fn resolve(
             known.join(", ")
         );
     }
-    let env = super::render::expression_env();
+    let env = super::expr::expression_env();
     let mut values = Options::new();
     for (name, spec) in &manifest.options {
         let applies = match &spec.when {
@@ -333,7 +222,7 @@ pub fn resolve(
 /// The options whose `when` holds for `values`: the ones the user chose, rather than the
 /// `otherwise` value of an option that did not apply.
 pub fn applicable(manifest: &super::Manifest, values: &Options) -> Result<Vec<String>> {
-    let env = super::render::expression_env();
+    let env = super::expr::expression_env();
     let ctx = context_of(manifest, values);
     let mut out = Vec::new();
     for (name, spec) in &manifest.options {
@@ -402,7 +291,7 @@ pub fn check_recorded(manifest: &super::Manifest, recorded: &Options) -> Result<
 
 /// Refuses option sets the pack's `[[rules]]` forbid, with the rule's own message.
 fn check_rules(manifest: &super::Manifest, values: &Options) -> Result<()> {
-    let env = super::render::expression_env();
+    let env = super::expr::expression_env();
     let ctx = context_of(manifest, values);
     for rule in &manifest.rules {
         if eval_condition(&env, &rule.when, &ctx)

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result, anyhow, bail};
 use indexmap::IndexMap;
 use minijinja::value::Serde;
-use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
+use minijinja::{Environment, ErrorKind, Value};
 
 use super::Pack;
+pub use super::expr::expression_env;
 use super::manifest::Repeat;
 use super::options::Options;
-use super::resource::Resource;
 use crate::limits;
 use crate::names::ProjectName;
 use crate::paths::{self, Origin};
@@ -22,43 +22,6 @@ pub type Tree = BTreeMap<String, Vec<u8>>;
 
 /// The suffix that marks a file to render; it is dropped from the output path.
 const TEMPLATE_SUFFIX: &str = ".jinja";
-
-/// An environment for conditions and messages: the same settings and helpers, no templates.
-pub fn expression_env() -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_auto_escape_callback(|_| AutoEscape::None);
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .keep_trailing_newline(true)
-        .build()
-        .expect("default delimiters are valid");
-    env.set_syntax(syntax);
-    // Every evaluation is bounded: a hostile pack meets a clear error, not an endless loop.
-    env.set_fuel(Some(limits::FUEL_PER_TEMPLATE));
-    env.set_recursion_limit(limits::RECURSION_LIMIT);
-    env.add_filter("snake", |s: &str| crate::names::snake_case(s));
-    env.add_filter("pascal", |s: &str| crate::names::pascal_case(s));
-    env.add_filter("kebab", |s: &str| crate::names::kebab_case(s));
-    env.add_filter("plural", |s: &str| crate::names::plural(s));
-    env.add_function("resource_model", resource_model);
-    env.add_filter("resource_model", resource_model);
-    env
-}
-
-/// `resource_model(spec)` (or `spec | resource_model`): a resource spec parsed into the names
-/// templates need.
-fn resource_model(spec: &str) -> Result<Value, minijinja::Error> {
-    Resource::parse(spec)
-        .map(|r| Value::from(Serde(r)))
-        .map_err(|e| {
-            minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("invalid resource \"{spec}\": {e}"),
-            )
-        })
-}
 
 /// Everything a template can see: project names, the pack, options, vars and computed values.
 pub fn context(pack: &Pack, project: &ProjectName, options: &Options) -> Result<Value> {

@@ -149,9 +149,7 @@ impl Resource {
                 "invalid resource name `{raw_name}`: its module and variable name `{snake}` is a Python keyword; pick another (like `{name}Entry`)"
             );
         }
-        if RESERVED_SNAKES.contains(&snake.as_str())
-            || RESERVED_CLASSES.contains(&name.as_str())
-        {
+        if RESERVED_SNAKES.contains(&snake.as_str()) || RESERVED_CLASSES.contains(&name.as_str()) {
             bail!(
                 "invalid resource name `{raw_name}`: the generated code already uses that name; pick another"
             );
