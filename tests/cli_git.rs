@@ -176,7 +176,7 @@ fn update_merges_a_new_version_into_an_edited_project() {
         .args(["update", "--check", "--format", "json"])
         .assert()
         .code(1)
-        .stdout("{\"current\":\"1.0.0\",\"newest\":\"2.0.0\",\"update_available\":true}\n");
+        .stdout("{\"schema\":\"fb.update-check\",\"version\":1,\"current\":\"1.0.0\",\"newest\":\"2.0.0\",\"update_available\":true}\n");
     fbh(&project, &home)
         .args(["diff", "--to", "1.1.0", "--stat"])
         .assert()

@@ -29,6 +29,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         allow_dirty,
         offline,
         path,
+        format,
     } = write;
     let what = match features.split_first() {
         Some((first, spec)) if first == "resource" => {
@@ -61,9 +62,12 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         shell.note(format!("already present: {}", outcome.already.join(", ")));
     }
     let Some(prepared) = outcome.prepared else {
+        if format == super::write_args::Format::Json {
+            shell.out(super::json::up_to_date("add"));
+        }
         return Ok(Outcome::Done);
     };
     Ok(super::report::change(
-        shell, &prepared, dry_run, "Added", &summary,
+        shell, &prepared, dry_run, "Added", &summary, format,
     ))
 }

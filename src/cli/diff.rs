@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::Outcome;
+use super::write_args::Format;
 use crate::ops::diff::{DiffOptions, DiffTarget};
 use crate::pack::options::split_list;
 use crate::ui::Shell;
@@ -36,6 +37,9 @@ pub struct Args {
     /// The project directory (default: the one around the current directory)
     #[arg(long, value_name = "DIR", default_value = ".")]
     path: PathBuf,
+    /// Output: `text`, or `json` for scripts (schema in README, "JSON output")
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
+    format: Format,
 }
 
 pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
@@ -48,6 +52,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         stat,
         path,
         offline,
+        format,
     } = args;
     let target = match (to_level, to, with) {
         (Some(level), _, _) => DiffTarget::ToLevel(level),
@@ -64,6 +69,14 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         },
         shell,
     )?;
+    let differs = !outcome.changes.is_empty();
+    if format == Format::Json {
+        shell.out(super::json::diff(&outcome.labels, &outcome.changes));
+        return Ok(match exit_code && differs {
+            true => Outcome::NeedsUser,
+            false => Outcome::Done,
+        });
+    }
     for change in &outcome.changes {
         let extra = if change.conflicts > 0 {
             format!(" ({} conflict(s))", change.conflicts)

@@ -3,6 +3,7 @@
 mod add;
 mod completions;
 mod diff;
+mod json;
 mod merge_file;
 mod new;
 mod packs;

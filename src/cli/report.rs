@@ -3,6 +3,7 @@
 use console::Style;
 
 use super::Outcome;
+use super::write_args::Format;
 use crate::ops::change::Prepared;
 use crate::plan::{FileChange, Kind, Plan};
 use crate::ui::Shell;
@@ -15,8 +16,23 @@ pub fn change(
     dry_run: bool,
     verb: &str,
     what: &str,
+    format: Format,
 ) -> Outcome {
     let plan_ = &prepared.plan;
+    if format == Format::Json {
+        // The command as the user typed it: `Upgraded` is `fb upgrade`.
+        let command = match verb {
+            "Upgraded" => "upgrade",
+            "Updated" => "update",
+            "Added" => "add",
+            other => other,
+        };
+        shell.out(super::json::plan(command, prepared, dry_run));
+        return match plan_.conflicted().is_empty() {
+            true => Outcome::Done,
+            false => Outcome::NeedsUser,
+        };
+    }
     let outcome = plan(shell, plan_, dry_run);
     let changed = plan_.changes.iter().filter(|c| c.writes()).count();
     if dry_run {
@@ -113,33 +129,54 @@ fn verb(kind: Kind, dry_run: bool) -> (&'static str, bool) {
     )
 }
 
-/// A unified diff of each change, coloured on a terminal.
-pub fn diffs(shell: &Shell, changes: &[FileChange]) {
-    for change in changes {
-        let old = change.old.as_deref().unwrap_or_default();
-        let new = change.new.as_deref().unwrap_or_default();
-        if old == new {
-            continue;
-        }
-        let a = if change.old.is_some() {
-            format!("a/{}", change.from.as_deref().unwrap_or(&change.path))
-        } else {
-            "/dev/null".into()
-        };
-        let b = if change.new.is_some() {
-            format!("b/{}", change.path)
-        } else {
-            "/dev/null".into()
-        };
-        let (Ok(old), Ok(new)) = (std::str::from_utf8(old), std::str::from_utf8(new)) else {
-            shell.out(format!("Binary files {a} and {b} differ"));
-            continue;
-        };
-        let text = similar::TextDiff::from_lines(old, new)
+/// The unified diff of one change, `None` for binary content.
+pub fn unified(change: &FileChange) -> Option<String> {
+    let old = change.old.as_deref().unwrap_or_default();
+    let new = change.new.as_deref().unwrap_or_default();
+    let a = if change.old.is_some() {
+        format!("a/{}", change.from.as_deref().unwrap_or(&change.path))
+    } else {
+        "/dev/null".into()
+    };
+    let b = if change.new.is_some() {
+        format!("b/{}", change.path)
+    } else {
+        "/dev/null".into()
+    };
+    let (Ok(old), Ok(new)) = (std::str::from_utf8(old), std::str::from_utf8(new)) else {
+        return None;
+    };
+    Some(
+        similar::TextDiff::from_lines(old, new)
             .unified_diff()
             .context_radius(3)
             .header(&a, &b)
-            .to_string();
+            .to_string(),
+    )
+}
+
+/// A unified diff of each change, coloured on a terminal.
+pub fn diffs(shell: &Shell, changes: &[FileChange]) {
+    for change in changes {
+        if change.old == change.new {
+            continue;
+        }
+        let Some(text) = unified(change) else {
+            let side = |p: &Option<Vec<u8>>, prefix: &str, path: &str| match p {
+                Some(_) => format!("{prefix}/{path}"),
+                None => "/dev/null".to_string(),
+            };
+            shell.out(format!(
+                "Binary files {} and {} differ",
+                side(
+                    &change.old,
+                    "a",
+                    change.from.as_deref().unwrap_or(&change.path)
+                ),
+                side(&change.new, "b", &change.path)
+            ));
+            continue;
+        };
         for line in text.lines() {
             let style = match line.as_bytes().first() {
                 Some(b'+') if !line.starts_with("+++") => Some(Style::new().green()),

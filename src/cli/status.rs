@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::Outcome;
+use super::write_args::Format;
 use crate::ui::Shell;
 
 /// Show the project's pack, options and the files changed since the last render
@@ -13,10 +14,20 @@ pub struct Args {
     /// Look for the project from DIR instead of the current directory
     #[arg(long, value_name = "DIR", default_value = ".")]
     path: PathBuf,
+    /// Output: `text`, or `json` for scripts (schema in README, "JSON output")
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
+    format: Format,
 }
 
 pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     let report = crate::ops::status::run(&args.path, shell)?;
+    if args.format == Format::Json {
+        shell.out(super::json::status(&report));
+        return Ok(match report.changes.conflicted.is_empty() {
+            true => Outcome::Done,
+            false => Outcome::NeedsUser,
+        });
+    }
     let lock = &report.lock;
     shell.out(format!(
         "project {} ({})",

@@ -3,15 +3,9 @@
 use anyhow::Result;
 
 use super::Outcome;
-use super::write_args::WriteArgs;
+use super::write_args::{Format, WriteArgs};
 use crate::ops::update::{UpdateOptions, UpdateOutcome};
 use crate::ui::Shell;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
 
 /// Move the project to another version of its pack (default: the newest), three-way merged
 #[derive(Debug, clap::Args)]
@@ -22,9 +16,6 @@ pub struct Args {
     /// Only say whether a newer version exists (exit status 1 if one does)
     #[arg(long)]
     check: bool,
-    /// Output format of --check
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
     /// Set a pack option (one the new version adds, say): KEY=VALUE (repeatable)
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
@@ -36,7 +27,6 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     let Args {
         to,
         check,
-        format,
         set,
         write,
     } = args;
@@ -47,6 +37,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         allow_dirty,
         offline,
         path,
+        format,
     } = write;
     let to = to.as_deref().map(super::parse_version).transpose()?;
     let asker = super::write_args::asker(yes, shell);
@@ -66,7 +57,9 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     match outcome {
         UpdateOutcome::UpToDate { current } => {
             if check && format == Format::Json {
-                shell.out(format!("{{\"current\":\"{current}\",\"newest\":\"{current}\",\"update_available\":false}}"));
+                shell.out(super::json::update_check(&current, &current));
+            } else if format == Format::Json {
+                shell.out(super::json::up_to_date("update"));
             } else {
                 shell.status(
                     "Up to date",
@@ -77,7 +70,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         }
         UpdateOutcome::Available { current, newest } => {
             if format == Format::Json {
-                shell.out(format!("{{\"current\":\"{current}\",\"newest\":\"{newest}\",\"update_available\":true}}"));
+                shell.out(super::json::update_check(&current, &newest));
             } else {
                 shell.out(format!(
                     "version {newest} is available (the project uses {current}): run `fb update`"
@@ -88,7 +81,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         UpdateOutcome::Updated { from, to, prepared } => {
             let what = format!("from {from} to {to}");
             Ok(super::report::change(
-                shell, &prepared, dry_run, "Updated", &what,
+                shell, &prepared, dry_run, "Updated", &what, format,
             ))
         }
     }

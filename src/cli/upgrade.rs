@@ -38,6 +38,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         allow_dirty,
         offline,
         path,
+        format,
     } = write;
     let mut overrides: IndexMap<String, Explicit> = super::parse_sets(&set)?;
     if let Some(auth) = auth {
@@ -57,6 +58,10 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         shell,
     )?;
     let Some(prepared) = outcome.prepared else {
+        if format == super::write_args::Format::Json {
+            shell.out(super::json::up_to_date("upgrade"));
+            return Ok(Outcome::Done);
+        }
         shell.status(
             "Up to date",
             format!("the project is already at level {to_level}; nothing to do"),
@@ -65,6 +70,6 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     };
     let what = format!("from level {} to level {to_level}", outcome.from_level);
     Ok(super::report::change(
-        shell, &prepared, dry_run, "Upgraded", &what,
+        shell, &prepared, dry_run, "Upgraded", &what, format,
     ))
 }

@@ -5,6 +5,16 @@ use std::path::PathBuf;
 use crate::pack::options::Asker;
 use crate::ui::Shell;
 
+/// How a command prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For people: status lines on stderr
+    #[default]
+    Text,
+    /// For scripts: one JSON object on stdout (schemas in README, "JSON output")
+    Json,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct WriteArgs {
     /// Take the defaults for new options; never prompt
@@ -22,6 +32,9 @@ pub struct WriteArgs {
     /// The project directory (default: the one around the current directory)
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub path: PathBuf,
+    /// Output: `text`, or `json` (the plan, for scripts)
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
+    pub format: Format,
 }
 
 /// The prompter, when the user can be asked: a terminal and no `--yes`.
