@@ -245,6 +245,89 @@ fn only_changes_in_the_way_block_a_command() {
 }
 
 #[test]
+fn remove_resource_takes_back_what_add_resource_did_and_keeps_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "2"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    let pristine = read_tree(&project);
+    fb(&project)
+        .args(["add", "resource", "Note", "body:str"])
+        .assert()
+        .success();
+    assert!(project.join("app/models/note.py").is_file());
+    // Untouched, `fb remove` gives back the project as it was, byte for byte.
+    fb(&project)
+        .args(["remove", "resource", "Note"])
+        .assert()
+        .success()
+        .stderr(contains("Removed app/models/note.py"));
+    assert_eq!(read_tree(&project), pristine);
+    // With edits: the edited router stays, as the user's; the user's line in main.py stays while
+    // the registration leaves; the lock forgets the resource.
+    fb(&project)
+        .args(["add", "resource", "Note", "body:str"])
+        .assert()
+        .success();
+    append(&project.join("app/routers/notes.py"), "# my edit\n");
+    append(&project.join("app/main.py"), "# my line\n");
+    fb(&project)
+        .args(["remove", "resource", "notes"])
+        .assert()
+        .success()
+        .stderr(contains("Kept app/routers/notes.py").and(contains("Merged app/main.py")));
+    let main = std::fs::read_to_string(project.join("app/main.py")).unwrap();
+    assert!(
+        main.contains("# my line") && !main.contains("notes.router"),
+        "{main}"
+    );
+    assert!(
+        std::fs::read_to_string(project.join("app/routers/notes.py"))
+            .unwrap()
+            .contains("# my edit")
+    );
+    assert!(!project.join("app/models/note.py").exists());
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(lock.contains("resources = []"), "{lock}");
+    fb(&project)
+        .args(["status"])
+        .assert()
+        .stdout(contains("added (1):").and(contains("app/routers/notes.py")));
+}
+
+#[test]
+fn remove_refuses_what_the_project_does_not_have() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "2"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    let before = read_tree(&project);
+    for (args, message) in [
+        (
+            &["remove", "resource", "Task"][..],
+            "no added resource `Task` (none was added",
+        ),
+        (
+            &["remove", "resource", "Order"][..],
+            "no added resource `Order`",
+        ),
+        (&["remove", "cache"][..], "no feature `cache` (it has none)"),
+        (&["remove", "resource"][..], "takes one resource name"),
+    ] {
+        fb(&project)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(contains(message));
+        assert_eq!(read_tree(&project), before);
+    }
+}
+
+#[test]
 fn quiet_still_says_that_conflicts_were_left() {
     let tmp = tempfile::tempdir().unwrap();
     let project = level1(tmp.path());

@@ -11,7 +11,7 @@ use crate::ui::Shell;
 /// Add features, or a resource, to the project, three-way merged into your files
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  fb add docker\n  fb add resource Order total:float paid:bool note:text?"
+    after_help = "Examples:\n  fb add resource Order total:float paid:bool note:text?\n  fb add --dry-run resource Invoice number:int:unique\n\nThe built-in pack's features come with level 5; `fb add FEATURE` lists those a pack has when one is unknown."
 )]
 pub struct Args {
     /// Features to add (the pack's `features` option), or `resource` followed by a resource spec

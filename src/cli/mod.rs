@@ -7,6 +7,7 @@ mod json;
 mod merge_file;
 mod new;
 mod packs;
+mod remove;
 mod report;
 mod status;
 mod update;
@@ -43,6 +44,7 @@ enum Command {
     Upgrade(upgrade::Args),
     Update(update::Args),
     Add(add::Args),
+    Remove(remove::Args),
     Diff(diff::Args),
     Packs(packs::Args),
     MergeFile(merge_file::Args),
@@ -84,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Update(args) => update::run(args, &shell),
         Command::Packs(args) => packs::run(args, &shell),
         Command::Add(args) => add::run(args, &shell),
+        Command::Remove(args) => remove::run(args, &shell),
         Command::Diff(args) => diff::run(args, &shell),
         Command::MergeFile(args) => merge_file::run(args, &shell),
         Command::Completions(args) => completions::run(args, &shell),

@@ -25,6 +25,7 @@ pub fn change(
             "Upgraded" => "upgrade",
             "Updated" => "update",
             "Added" => "add",
+            "Removed" => "remove",
             other => other,
         };
         shell.out(super::json::plan(command, prepared, dry_run));

@@ -6,6 +6,7 @@ pub mod change;
 pub mod diff;
 pub mod new;
 pub mod packs;
+pub mod remove;
 pub mod status;
 pub mod update;
 pub mod upgrade;
