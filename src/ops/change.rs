@@ -166,10 +166,31 @@ pub struct Target<'a> {
 }
 
 /// Plans moving the project from its recorded render to `target`.
-pub fn prepare(project: &Project, target: Target<'_>) -> Result<Prepared> {
+pub fn prepare(project: &Project, target: Target<'_>, shell: &Shell) -> Result<Prepared> {
+    let started = std::time::Instant::now();
     let (base, base_ctx) = project.base()?;
+    shell.verbose(
+        "Rendered",
+        format!(
+            "the merge base, {} ({} files) in {}",
+            label(&project.pack, &project.lock.options),
+            base.len(),
+            millis(started)
+        ),
+    );
+    let started = std::time::Instant::now();
     let theirs_ctx = render::context(target.pack, &project.name, &target.options)?;
     let theirs = render::render(target.pack, &theirs_ctx)?;
+    shell.verbose(
+        "Rendered",
+        format!(
+            "the new version, {} ({} files) in {}",
+            label(target.pack, &target.options),
+            theirs.len(),
+            millis(started)
+        ),
+    );
+    let started = std::time::Instant::now();
     let when_ctx = when_context(project, &theirs_ctx);
     let env = render::expression_env();
     let moves = moves(&env, target.pack, &when_ctx, &base_ctx, &theirs_ctx)?;
@@ -201,6 +222,14 @@ pub fn prepare(project: &Project, target: Target<'_>) -> Result<Prepared> {
     new_lock.pack = target.locked;
     new_lock.options = target.options;
     new_lock.files = plan.new_hashes.clone();
+    shell.verbose(
+        "Planned",
+        format!(
+            "{} file(s) merged and classified in {}",
+            plan.changes.len(),
+            millis(started)
+        ),
+    );
     let prepared = Prepared {
         plan,
         new_lock,
@@ -353,8 +382,24 @@ fn summary(prepared: &Prepared) -> String {
 }
 
 /// Applies a prepared change: every file, then the lock, as one transaction.
-pub fn apply(project: &Project, prepared: &Prepared) -> Result<()> {
-    apply::apply_ops(&project.root, &summary(prepared), &ops(prepared))
+pub fn apply(project: &Project, prepared: &Prepared, shell: &Shell) -> Result<()> {
+    let started = std::time::Instant::now();
+    let ops = ops(prepared);
+    apply::apply_ops(&project.root, &summary(prepared), &ops)?;
+    shell.verbose(
+        "Applied",
+        format!(
+            "{} write(s) and removal(s) in {}",
+            ops.len(),
+            millis(started)
+        ),
+    );
+    Ok(())
+}
+
+/// `12.3 ms`, for `-v` timings.
+fn millis(since: std::time::Instant) -> String {
+    format!("{:.1} ms", since.elapsed().as_secs_f64() * 1000.0)
 }
 
 /// The common flow of a writing command: resolve the new options, plan, refuse a dirty work
@@ -381,10 +426,10 @@ pub fn change_options(
         locked: project.lock.pack.clone(),
         options,
     };
-    let prepared = prepare(project, target)?;
+    let prepared = prepare(project, target, shell)?;
     if !dry_run {
         check_clean(&project.root, allow_dirty, &prepared)?;
-        apply(project, &prepared)?;
+        apply(project, &prepared, shell)?;
     }
     Ok(prepared)
 }

@@ -79,7 +79,7 @@ pub fn run(opts: DiffOptions, shell: &Shell) -> Result<DiffOutcome> {
         locked: project.lock.pack.clone(),
         options,
     };
-    let prepared = change::prepare(&project, target)?;
+    let prepared = change::prepare(&project, target, shell)?;
     let changes = prepared
         .plan
         .changes

@@ -106,6 +106,7 @@ pub fn plan(
             locked: loaded.locked(),
             options,
         },
+        shell,
     )?;
     Ok(Some(UpdatePlan {
         from: current,
@@ -137,7 +138,7 @@ pub fn run(opts: UpdateOptions<'_>, shell: &Shell) -> Result<UpdateOutcome> {
     // Nothing to do is never refused, dirty or not; a real update is checked once it is planned.
     if !opts.dry_run {
         change::check_clean(&project.root, opts.allow_dirty, &update.prepared)?;
-        change::apply(&project, &update.prepared)?;
+        change::apply(&project, &update.prepared, shell)?;
     }
     Ok(UpdateOutcome::Updated {
         from: update.from,

@@ -34,6 +34,12 @@ pub const MANIFEST: &str = "pack.toml";
 impl Pack {
     /// Builds a pack from all of its files (paths relative to the pack root, `/`-separated).
     pub fn from_files(files: BTreeMap<String, Vec<u8>>) -> Result<Pack> {
+        let pack_checksum = checksum(&files);
+        Pack::with_checksum(files, pack_checksum)
+    }
+
+    /// [`Pack::from_files`] with the checksum already known (the built-in pack's, from build time).
+    pub fn with_checksum(files: BTreeMap<String, Vec<u8>>, pack_checksum: String) -> Result<Pack> {
         let mut size = crate::limits::PackSize::default();
         for (path, bytes) in &files {
             size.add(path, bytes.len() as u64)?;
@@ -50,7 +56,6 @@ impl Pack {
             std::str::from_utf8(manifest_text).map_err(|_| anyhow!("`{MANIFEST}` is not UTF-8"))?;
         let manifest = Manifest::parse(manifest_text, crate::FB_VERSION)
             .with_context(|| format!("invalid `{MANIFEST}`"))?;
-        let pack_checksum = checksum(&files);
         let mut templates = BTreeMap::new();
         let mut partials = BTreeMap::new();
         for (path, bytes) in files {

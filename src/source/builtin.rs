@@ -10,11 +10,26 @@ use include_dir::{Dir, include_dir};
 use crate::pack::Pack;
 
 static CURRENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates/fastapi");
+
+include!(concat!(env!("OUT_DIR"), "/builtin_checksums.rs"));
+
+/// The embedded pack in `dir` (`""` for the current one), with its checksum from build time.
+fn embedded(dir: &Dir<'static>, name: &str) -> Result<Pack> {
+    let checksum = BUILTIN_CHECKSUMS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| c.to_string());
+    let files = files(dir, name);
+    match checksum {
+        Some(checksum) => Pack::with_checksum(files, checksum),
+        None => Pack::from_files(files),
+    }
+}
 static ARCHIVE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/registry/archive");
 
 /// The current built-in pack.
 pub fn load() -> Result<Pack> {
-    Pack::from_files(files(&CURRENT, ""))
+    embedded(&CURRENT, "")
 }
 
 /// A given version of the built-in pack: the current one, or an archived one.
@@ -25,7 +40,7 @@ pub fn load_version(version: &semver::Version) -> Result<Pack> {
     }
     let name = format!("{}-{version}", super::BUILTIN_NAME);
     match ARCHIVE.get_dir(&name) {
-        Some(dir) => Pack::from_files(files(dir, &name)),
+        Some(dir) => embedded(dir, &name),
         None => bail!(
             "the built-in pack has no version {version} (this fb has {}): a newer fb may have it",
             versions()
@@ -105,6 +120,22 @@ mod tests {
                     "the archived built-in pack {version} changed"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn build_time_checksums_are_the_checksums() {
+        assert_eq!(
+            load().unwrap().checksum,
+            crate::pack::checksum(&files(&CURRENT, ""))
+        );
+        for dir in ARCHIVE.dirs() {
+            let name = dir.path().to_str().unwrap();
+            assert_eq!(
+                embedded(dir, name).unwrap().checksum,
+                crate::pack::checksum(&files(dir, name)),
+                "{name}"
+            );
         }
     }
 
