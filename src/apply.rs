@@ -323,9 +323,13 @@ const JOURNAL_TMP: &str = "journal.tmp";
 const INTENT: &str = "intent";
 /// Held (locked) by the fb process that runs the transaction.
 const LOCK: &str = "lock";
-const JOURNAL_HEADER: &str = "fb-journal 2";
-/// The format before the intent file; its steps read the same.
-const JOURNAL_HEADER_V1: &str = "fb-journal 1";
+/// Each step names the file's hash before and after it (`-`: no file), so a replay can tell a
+/// step still to do from one done, and refuses a journal that does not match the disk at all.
+const JOURNAL_HEADER: &str = "fb-journal 3";
+/// No hashes: earlier fbs wrote them. They are not replayed, since nothing can be checked.
+const JOURNAL_HEADERS_UNVERIFIABLE: &[&str] = &["fb-journal 1", "fb-journal 2"];
+/// The journal's mark for "no file here".
+const ABSENT: &str = "-";
 
 /// Checks that `ops` can be carried out on the project as it is now, before anything is staged:
 /// every path passes the gate, nothing goes through a symlink, and a file that takes the place of
@@ -448,9 +452,11 @@ pub fn apply_ops(root: &Path, summary: &str, ops: &[Op]) -> Result<()> {
         }
     };
     let staged = (|| -> Result<()> {
+        let gate = Root::new(root);
         let mut journal = format!("{JOURNAL_HEADER}\n");
         for (i, op) in ordered.iter().enumerate() {
             guard.check()?;
+            let before = file_hash(&gate, op.path())?;
             match op {
                 Op::Write(path, bytes) => {
                     let staged = txn.join(format!("{i}"));
@@ -462,9 +468,12 @@ pub fn apply_ops(root: &Path, summary: &str, ops: &[Op]) -> Result<()> {
                         }
                         _ => make_scripts_executable(&staged, bytes)?,
                     }
-                    journal.push_str(&format!("write\t{i}\t{path}\n"));
+                    let after = crate::hash::sha256_tagged(bytes);
+                    journal.push_str(&format!("write\t{i}\t{before}\t{after}\t{path}\n"));
                 }
-                Op::Remove(path) => journal.push_str(&format!("remove\t{i}\t{path}\n")),
+                Op::Remove(path) => {
+                    journal.push_str(&format!("remove\t{i}\t{before}\t{ABSENT}\t{path}\n"))
+                }
             }
             kill_point();
         }
@@ -513,6 +522,7 @@ pub fn recover(root: &Path) -> Result<Option<Recovery>> {
     if !is_dir_of_fb(&txn)? {
         return Ok(recovered);
     }
+    refuse_if_tracked(root)?;
     let lock = lock_abandoned(&txn)?;
     let summary = read_intent(&txn);
     if fs::symlink_metadata(txn.join(JOURNAL)).is_ok() {
@@ -525,6 +535,45 @@ pub fn recover(root: &Path) -> Result<Option<Recovery>> {
         fs::remove_dir_all(&txn).with_context(|| format!("cannot remove `{}`", txn.display()))?;
         Ok(Some(Recovery::RolledBack { summary }))
     }
+}
+
+/// A transaction directory that git tracks came with a checkout, not from a kill on this machine:
+/// it is refused, whatever its journal says.
+fn refuse_if_tracked(root: &Path) -> Result<()> {
+    let Ok(repo) = git2::Repository::discover(root) else {
+        return Ok(());
+    };
+    let (Some(workdir), Ok(index)) = (repo.workdir(), repo.index()) else {
+        return Ok(());
+    };
+    let (Ok(workdir), Ok(root)) = (workdir.canonicalize(), root.canonicalize()) else {
+        return Ok(());
+    };
+    let Ok(prefix) = root.strip_prefix(&workdir) else {
+        return Ok(());
+    };
+    let txn = crate::paths::from_relative(&prefix.join(TRANSACTION_DIR)).unwrap_or_default();
+    if index.iter().any(|entry| {
+        let path = String::from_utf8_lossy(&entry.path);
+        path.strip_prefix(&txn)
+            .is_some_and(|rest| rest.starts_with('/'))
+    }) {
+        bail!(
+            "`{TRANSACTION_DIR}` is tracked by git, so it came with the repository, not from an fb command interrupted here: fb will not replay it; remove it from the repository (`git rm -r --cached {TRANSACTION_DIR}`) and delete it"
+        );
+    }
+    Ok(())
+}
+
+/// The hash of the file at `rel` as a journal records it, [`ABSENT`] when there is none.
+fn file_hash(root: &Root, rel: &str) -> Result<String> {
+    let (full, entry) = root.locate(rel, Origin::Fb)?;
+    Ok(match entry {
+        Entry::File => crate::hash::sha256_tagged(
+            &fs::read(&full).with_context(|| format!("cannot read `{}`", full.display()))?,
+        ),
+        _ => ABSENT.to_string(),
+    })
 }
 
 /// True when `dir` exists as a real directory; an error when something else has its name.
@@ -574,10 +623,17 @@ fn read_intent(dir: &Path) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// One validated step of a journal.
+/// One validated step of a journal, and whether the disk shows it done already.
 enum Step {
-    Write { staged: PathBuf, path: String },
-    Remove { path: String },
+    Write {
+        staged: PathBuf,
+        path: String,
+        done: bool,
+    },
+    Remove {
+        path: String,
+        done: bool,
+    },
 }
 
 /// Reads and checks a committed journal: its format, and every path through the path gate. No
@@ -602,7 +658,12 @@ fn read_journal(root: &Root, txn: &Path) -> Result<Vec<Step>> {
     let text = String::from_utf8(bytes).map_err(|_| refuse("it is not UTF-8".into()))?;
     let mut lines = text.lines();
     match lines.next() {
-        Some(JOURNAL_HEADER | JOURNAL_HEADER_V1) => {}
+        Some(JOURNAL_HEADER) => {}
+        Some(old) if JOURNAL_HEADERS_UNVERIFIABLE.contains(&old) => {
+            return Err(refuse(
+                "an earlier fb wrote it without the hashes that let a replay be checked".into(),
+            ));
+        }
         other => {
             return Err(refuse(format!(
                 "unknown header `{}`",
@@ -610,11 +671,12 @@ fn read_journal(root: &Root, txn: &Path) -> Result<Vec<Step>> {
             )));
         }
     }
+    let is_hash = |h: &str| h == ABSENT || crate::hash::is_tagged_sha256(h);
     let mut steps = Vec::new();
     for (n, line) in lines.enumerate() {
         let at = |why: String| refuse(format!("line {}: {why}", n + 2));
-        let mut parts = line.splitn(3, '\t');
-        let (Some(action), Some(id), Some(rel)) = (parts.next(), parts.next(), parts.next()) else {
+        let parts: Vec<&str> = line.splitn(5, '\t').collect();
+        let [action, id, before, after, rel] = parts[..] else {
             return Err(at(format!(
                 "malformed step `{}`",
                 crate::limits::quote(line)
@@ -626,32 +688,62 @@ fn read_journal(root: &Root, txn: &Path) -> Result<Vec<Step>> {
                 crate::limits::quote(id)
             )));
         }
-        root.locate(rel, Origin::Fb)
-            .map_err(|e| at(e.to_string()))?;
-        steps.push(match action {
-            "write" => {
-                let staged = txn.join(id);
-                match fs::symlink_metadata(&staged) {
-                    Ok(meta) if !meta.is_file() => {
-                        return Err(at(format!("staged file `{id}` is not a regular file")));
+        if !is_hash(before) || !is_hash(after) {
+            return Err(at("a step without the file's hashes".into()));
+        }
+        // The file as it is now: the state before the step (still to do) or after it (done).
+        let now = file_hash(root, rel).map_err(|e| at(format!("{e:#}")))?;
+        let staged = txn.join(id);
+        let step = match action {
+            "write" if after != ABSENT => {
+                let done = now == after;
+                if !done {
+                    if now != before {
+                        return Err(at(format!(
+                            "`{rel}` is neither as the change found it nor as it leaves it"
+                        )));
                     }
-                    _ => {}
+                    match fs::symlink_metadata(&staged) {
+                        Ok(meta) if meta.is_file() => {}
+                        _ => {
+                            return Err(at(format!(
+                                "staged file `{id}` is missing or not a regular file"
+                            )));
+                        }
+                    }
+                    let content = fs::read(&staged)
+                        .with_context(|| format!("cannot read `{}`", staged.display()))?;
+                    if crate::hash::sha256_tagged(&content) != after {
+                        return Err(at(format!(
+                            "staged file `{id}` is not what the step writes"
+                        )));
+                    }
                 }
                 Step::Write {
                     staged,
                     path: rel.to_string(),
+                    done,
                 }
             }
-            "remove" => Step::Remove {
-                path: rel.to_string(),
-            },
+            "remove" if before != ABSENT && after == ABSENT => {
+                if now != before && now != ABSENT {
+                    return Err(at(format!(
+                        "`{rel}` is not the file the change removes: it was changed since"
+                    )));
+                }
+                Step::Remove {
+                    path: rel.to_string(),
+                    done: now == ABSENT,
+                }
+            }
             other => {
                 return Err(at(format!(
                     "unknown step `{}`",
                     crate::limits::quote(other)
                 )));
             }
-        });
+        };
+        steps.push(step);
     }
     Ok(steps)
 }
@@ -664,32 +756,21 @@ fn run_journal(root_path: &Path) -> Result<()> {
     let steps = read_journal(&root, &txn)?;
     for step in steps {
         match step {
-            Step::Write { staged, path } => {
-                // Done already when its staged file is gone.
-                if fs::symlink_metadata(&staged).is_ok() {
-                    let (dest, _) = root.locate(&path, Origin::Fb)?;
-                    if let Some(dir) = dest.parent() {
-                        fs::create_dir_all(dir)
-                            .with_context(|| format!("cannot create `{}`", dir.display()))?;
-                    }
-                    fs::rename(&staged, &dest)
-                        .with_context(|| format!("cannot write `{}`", dest.display()))?;
+            Step::Write { done: true, .. } | Step::Remove { done: true, .. } => {}
+            Step::Write { staged, path, .. } => {
+                let (dest, _) = root.locate(&path, Origin::Fb)?;
+                if let Some(dir) = dest.parent() {
+                    fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create `{}`", dir.display()))?;
                 }
+                fs::rename(&staged, &dest)
+                    .with_context(|| format!("cannot write `{}`", dest.display()))?;
             }
-            Step::Remove { path } => {
-                let (dest, entry) = root.locate(&path, Origin::Fb)?;
-                // A directory or a file in place of a parent: a later step of this journal
-                // already ran (a file became a directory or back), so this one had too.
-                if entry == Entry::File {
-                    match fs::remove_file(&dest) {
-                        Ok(()) => remove_empty_parents(root_path, &dest),
-                        Err(e) if e.kind() == ErrorKind::NotFound => {}
-                        Err(e) => {
-                            return Err(e)
-                                .with_context(|| format!("cannot remove `{}`", dest.display()));
-                        }
-                    }
-                }
+            Step::Remove { path, .. } => {
+                let (dest, _) = root.locate(&path, Origin::Fb)?;
+                fs::remove_file(&dest)
+                    .with_context(|| format!("cannot remove `{}`", dest.display()))?;
+                remove_empty_parents(root_path, &dest);
             }
         }
         kill_point();
@@ -886,19 +967,26 @@ mod tests {
         assert!(!dir.path().join(TRANSACTION_DIR).exists());
     }
 
+    fn h(text: &str) -> String {
+        crate::hash::sha256_tagged(text.as_bytes())
+    }
+
     #[test]
     fn recovery_completes_a_committed_transaction() {
         let dir = tempfile::tempdir().unwrap();
         let txn = dir.path().join(TRANSACTION_DIR);
         fs::create_dir(&txn).unwrap();
         fs::write(txn.join("1"), "two").unwrap();
-        fs::write(dir.path().join("one.txt"), "already moved").unwrap();
+        fs::write(dir.path().join("one.txt"), "one").unwrap();
         fs::write(dir.path().join("gone.txt"), "x").unwrap();
-        // Step 0 was done before the crash (its staged file is gone); steps 1 and 2 were not.
+        // Step 0 was done before the crash (its file has its new content); steps 1 and 2 were not.
         fs::write(
             txn.join(JOURNAL),
             format!(
-                "{JOURNAL_HEADER}\nwrite\t0\tone.txt\nwrite\t1\ttwo.txt\nremove\t2\tgone.txt\n"
+                "{JOURNAL_HEADER}\nwrite\t0\t{ABSENT}\t{}\tone.txt\nwrite\t1\t{ABSENT}\t{}\ttwo.txt\nremove\t2\t{}\t{ABSENT}\tgone.txt\n",
+                h("one"),
+                h("two"),
+                h("x")
             ),
         )
         .unwrap();
@@ -908,7 +996,7 @@ mod tests {
         );
         assert_eq!(
             fs::read_to_string(dir.path().join("one.txt")).unwrap(),
-            "already moved"
+            "one"
         );
         assert_eq!(
             fs::read_to_string(dir.path().join("two.txt")).unwrap(),
@@ -916,6 +1004,60 @@ mod tests {
         );
         assert!(!dir.path().join("gone.txt").exists());
         assert!(!txn.exists());
+    }
+
+    #[test]
+    fn a_journal_that_does_not_match_the_disk_is_refused_before_any_step() {
+        for (disk_gone, disk_two, staged, why) in [
+            // The file to remove was changed since: it is the user's now.
+            ("edited", None, "two", "was changed since"),
+            // The file to write is neither as found nor as left.
+            (
+                "x",
+                Some("someone else's"),
+                "two",
+                "neither as the change found it",
+            ),
+            // The staged file is not what the journal says it writes.
+            ("x", None, "forged", "is not what the step writes"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let txn = dir.path().join(TRANSACTION_DIR);
+            fs::create_dir(&txn).unwrap();
+            fs::write(txn.join("1"), staged).unwrap();
+            fs::write(dir.path().join("gone.txt"), disk_gone).unwrap();
+            if let Some(two) = disk_two {
+                fs::write(dir.path().join("two.txt"), two).unwrap();
+            }
+            fs::write(
+                txn.join(JOURNAL),
+                format!(
+                    "{JOURNAL_HEADER}\nremove\t0\t{}\t{ABSENT}\tgone.txt\nwrite\t1\t{ABSENT}\t{}\ttwo.txt\n",
+                    h("x"),
+                    h("two")
+                ),
+            )
+            .unwrap();
+            let err = format!("{:#}", recover(dir.path()).unwrap_err());
+            assert!(err.contains(why), "{why}: {err}");
+            assert_eq!(
+                fs::read_to_string(dir.path().join("gone.txt")).unwrap(),
+                disk_gone
+            );
+            assert!(txn.join("1").exists(), "nothing was replayed");
+        }
+    }
+
+    #[test]
+    fn journals_without_hashes_are_not_replayed() {
+        let dir = tempfile::tempdir().unwrap();
+        let txn = dir.path().join(TRANSACTION_DIR);
+        fs::create_dir(&txn).unwrap();
+        fs::write(dir.path().join("a.txt"), "a").unwrap();
+        fs::write(txn.join(JOURNAL), "fb-journal 1\nremove\t0\ta.txt\n").unwrap();
+        let err = format!("{:#}", recover(dir.path()).unwrap_err());
+        assert!(err.contains("without the hashes"), "{err}");
+        assert!(dir.path().join("a.txt").exists());
     }
 
     #[test]
@@ -939,16 +1081,35 @@ mod tests {
         let victim = outside.path().join("victim");
         fs::write(&victim, "precious").unwrap();
         let created = outside.path().join("created");
+        let planted = h("planted");
+        let precious = h("precious");
         for (journal, why) in [
-            (format!("remove\t0\t{}", victim.display()), "relative path"),
-            ("remove\t0\t../victim".to_string(), "normalised"),
-            (format!("write\t0\t{}", created.display()), "relative path"),
-            ("write\t../0\tx".to_string(), "step number"),
             (
-                "write\t0\t.git/hooks/pre-commit".to_string(),
+                format!("remove\t0\t{precious}\t{ABSENT}\t{}", victim.display()),
+                "relative path",
+            ),
+            (
+                format!("remove\t0\t{precious}\t{ABSENT}\t../victim"),
+                "normalised",
+            ),
+            (
+                format!("write\t0\t{ABSENT}\t{planted}\t{}", created.display()),
+                "relative path",
+            ),
+            (
+                format!("write\t../0\t{ABSENT}\t{planted}\tx"),
+                "step number",
+            ),
+            (
+                format!("write\t0\t{ABSENT}\t{planted}\t.git/hooks/pre-commit"),
                 "keeps for itself",
             ),
-            ("chmod\t0\tx".to_string(), "unknown step"),
+            (format!("chmod\t0\t{ABSENT}\t{planted}\tx"), "unknown step"),
+            ("write\t0\tx".to_string(), "malformed step"),
+            (
+                format!("write\t0\tmd5:0\t{planted}\tx"),
+                "without the file's hashes",
+            ),
         ] {
             let dir = tempfile::tempdir().unwrap();
             let txn = dir.path().join(TRANSACTION_DIR);
@@ -977,7 +1138,10 @@ mod tests {
         fs::create_dir(&txn).unwrap();
         fs::write(
             txn.join(JOURNAL),
-            format!("{JOURNAL_HEADER}\nremove\t0\tlink/victim\n"),
+            format!(
+                "{JOURNAL_HEADER}\nremove\t0\t{}\t{ABSENT}\tlink/victim\n",
+                h("precious")
+            ),
         )
         .unwrap();
         let err = format!("{:#}", recover(dir.path()).unwrap_err());
@@ -986,7 +1150,10 @@ mod tests {
         // A staged file that is a symlink is refused too.
         fs::write(
             txn.join(JOURNAL),
-            format!("{JOURNAL_HEADER}\nwrite\t0\tx\n"),
+            format!(
+                "{JOURNAL_HEADER}\nwrite\t0\t{ABSENT}\t{}\tx\n",
+                h("precious")
+            ),
         )
         .unwrap();
         std::os::unix::fs::symlink(outside.path().join("victim"), txn.join("0")).unwrap();

@@ -485,14 +485,33 @@ fn a_planted_journal_is_never_replayed() {
     std::fs::create_dir(&txn).unwrap();
     std::fs::write(txn.join("0"), "planted\n").unwrap();
     let created = sandbox.root.join("created.txt");
+    let hash = |text: &str| {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(text.as_bytes());
+        format!(
+            "sha256:{}",
+            digest
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        )
+    };
+    let (planted, precious, readme) = (
+        hash("planted\n"),
+        hash("precious\n"),
+        hash(&std::fs::read_to_string(project.join("README.md")).unwrap()),
+    );
     for journal in [
         format!(
-            "fb-journal 2\nwrite\t0\t{}\nremove\t1\t{}\n",
+            "fb-journal 3\nwrite\t0\t-\t{planted}\t{}\nremove\t1\t{precious}\t-\t{}\n",
             created.display(),
             sandbox.victim().display()
         ),
-        "fb-journal 1\nremove\t0\t../../victim.txt\n".to_string(),
-        "fb-journal 2\nwrite\t0\t.git/hooks/post-checkout\n".to_string(),
+        format!("fb-journal 3\nremove\t0\t{precious}\t-\t../../victim.txt\n"),
+        format!("fb-journal 3\nwrite\t0\t-\t{planted}\t.git/hooks/post-checkout\n"),
+        // Inside the project, but not what the staged file holds.
+        format!("fb-journal 3\nwrite\t0\t{readme}\t{precious}\tREADME.md\n"),
+        "fb-journal 1\nremove\t0\tREADME.md\n".to_string(),
         "fb-journal 9\nwrite\t0\tx\n".to_string(),
     ] {
         std::fs::write(txn.join("journal"), &journal).unwrap();
@@ -510,6 +529,44 @@ fn a_planted_journal_is_never_replayed() {
         }
         assert!(!created.exists());
     }
+}
+
+#[test]
+fn a_transaction_directory_that_git_tracks_is_never_replayed() {
+    let sandbox = Sandbox::new();
+    let project = project(&sandbox, "1");
+    // A collaborator committed a journal that would delete the user's local, untracked `.env`.
+    std::fs::write(project.join(".env"), "SECRET=mine\n").unwrap();
+    let txn = project.join(".fb-transaction");
+    std::fs::create_dir(&txn).unwrap();
+    let secret = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(b"SECRET=mine\n");
+        format!(
+            "sha256:{}",
+            digest
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        )
+    };
+    std::fs::write(
+        txn.join("journal"),
+        format!("fb-journal 3\nremove\t0\t{secret}\t-\t.env\n"),
+    )
+    .unwrap();
+    let repo = git2::Repository::init(&project).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_path(Path::new(".fb-transaction/journal"))
+        .unwrap();
+    index.write().unwrap();
+    fb(&project)
+        .arg("status")
+        .assert()
+        .code(2)
+        .stderr(contains("tracked by git"));
+    assert!(project.join(".env").exists());
 }
 
 #[test]
@@ -661,7 +718,10 @@ fn a_new_pack_version_cannot_plant_a_journal_through_update() {
         .assert()
         .success();
     let v2 = git_manifest("2.0.0");
-    let journal = format!("fb-journal 2\nremove\t0\t{}\n", sandbox.victim().display());
+    let journal = format!(
+        "fb-journal 3\nremove\t0\t-\t-\t{}\n",
+        sandbox.victim().display()
+    );
     repo.release(
         "v2.0.0",
         &[
