@@ -7,6 +7,7 @@ pub mod apply;
 pub mod cli;
 pub mod hash;
 pub mod limits;
+pub mod lint;
 pub mod lock;
 pub mod merge;
 pub mod names;

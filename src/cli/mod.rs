@@ -4,6 +4,7 @@ mod add;
 mod completions;
 mod diff;
 mod json;
+mod lint;
 mod merge_file;
 mod new;
 mod packs;
@@ -48,6 +49,7 @@ enum Command {
     Diff(diff::Args),
     Packs(packs::Args),
     MergeFile(merge_file::Args),
+    Lint(lint::Args),
     Completions(completions::Args),
 }
 
@@ -89,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Remove(args) => remove::run(args, &shell),
         Command::Diff(args) => diff::run(args, &shell),
         Command::MergeFile(args) => merge_file::run(args, &shell),
+        Command::Lint(args) => lint::run(args, &shell),
         Command::Completions(args) => completions::run(args, &shell),
     };
     match result {
