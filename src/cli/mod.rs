@@ -1,6 +1,7 @@
 //! The command line: global flags, one module per command (`Args` + `run`), one dispatch match.
 
 mod add;
+mod adopt;
 mod completions;
 mod diff;
 mod json;
@@ -46,6 +47,7 @@ enum Command {
     Update(update::Args),
     Add(add::Args),
     Remove(remove::Args),
+    Adopt(adopt::Args),
     Diff(diff::Args),
     Packs(packs::Args),
     MergeFile(merge_file::Args),
@@ -89,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Packs(args) => packs::run(args, &shell),
         Command::Add(args) => add::run(args, &shell),
         Command::Remove(args) => remove::run(args, &shell),
+        Command::Adopt(args) => adopt::run(args, &shell),
         Command::Diff(args) => diff::run(args, &shell),
         Command::MergeFile(args) => merge_file::run(args, &shell),
         Command::Lint(args) => lint::run(args, &shell),

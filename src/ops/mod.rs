@@ -2,6 +2,7 @@
 //! beyond status through the [`Shell`](crate::ui::Shell).
 
 pub mod add;
+pub mod adopt;
 pub mod change;
 pub mod diff;
 pub mod new;
