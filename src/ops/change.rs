@@ -384,6 +384,17 @@ fn summary(prepared: &Prepared) -> String {
 /// Applies a prepared change: every file, then the lock, as one transaction.
 pub fn apply(project: &Project, prepared: &Prepared, shell: &Shell) -> Result<()> {
     let started = std::time::Instant::now();
+    // The merge was computed from the files as they were read; one the user saved since would be
+    // overwritten without its new edit, so such a change is refused instead.
+    let gate = crate::paths::Root::new(&project.root);
+    for change in prepared.plan.changes.iter().filter(|c| c.writes()) {
+        if gate.read(&change.path, crate::paths::Origin::Fb)? != change.old {
+            bail!(
+                "`{}` changed while fb was planning this change: nothing was written; run the command again",
+                change.path
+            );
+        }
+    }
     let ops = ops(prepared);
     apply::apply_ops(&project.root, &summary(prepared), &ops)?;
     shell.verbose(
