@@ -1,13 +1,17 @@
 """Tests of registration, login and access tokens."""
 
 import datetime as dt
+import secrets
 
 import jwt
 import pytest
 from fastapi.testclient import TestClient
 from pwdlib.hashers.argon2 import Argon2Hasher
+from pydantic import ValidationError
 
+from app.config import Settings
 from app.core.security import create_access_token
+from app.main import create_app
 from tests.utils import (
     API,
     PASSWORD,
@@ -15,6 +19,7 @@ from tests.utils import (
     auth_headers,
     log_in,
     register,
+    shipped_secret_keys,
     store_password_hash,
     stored_user,
 )
@@ -131,7 +136,7 @@ def test_bad_token_401(anon_client: TestClient, kind: str) -> None:
     token = {
         "garbage": "not-a-token",
         "tampered": f"{header}.{forged_payload}.{signature}",
-        "wrong_key": make_token(user_id, key="another-secret-key-long-enough-for-hs256"),
+        "wrong_key": make_token(user_id, key=secrets.token_urlsafe(32)),
         "no_sub": jwt.encode({"exp": expires}, TEST_SECRET_KEY, algorithm="HS256"),
         "no_exp": jwt.encode({"sub": user_id}, TEST_SECRET_KEY, algorithm="HS256"),
         "bad_sub": make_token("not-a-number"),
@@ -168,6 +173,42 @@ def test_inactive_403(anon_client: TestClient, admin_client: TestClient) -> None
     response = anon_client.get(ME, headers=headers)
     assert response.status_code == 403
     assert response.json() == {"detail": "Inactive user"}
+
+
+def test_default_environment_needs_a_real_key(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ENVIRONMENT=development the app refuses every key that ships with the project."""
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    values = settings.model_dump(exclude={"environment", "secret_key"})
+    with pytest.raises(ValidationError, match="SECRET_KEY is not set"):
+        Settings(_env_file=None, **values)
+    keys = shipped_secret_keys()
+    assert "changethis-development-only-secret-key" in keys
+    for key in keys:
+        with pytest.raises(ValidationError, match="SECRET_KEY"):
+            Settings(_env_file=None, **values, secret_key=key)
+    assert Settings(_env_file=None, **values, secret_key=secrets.token_urlsafe(32))
+
+
+@pytest.mark.filterwarnings("ignore:The HMAC key is")  # PyJWT warns about the short ones
+def test_tokens_signed_with_shipped_keys_401(
+    anon_client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token forged with any key that ships with the project is refused by a default app."""
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    user_id = str(register(anon_client, "ada@example.com")["id"])
+    key = secrets.token_urlsafe(32)
+    values = settings.model_dump(exclude={"environment", "secret_key"})
+    default = Settings(_env_file=None, **values, secret_key=key)
+    assert default.environment == "production"
+    with TestClient(create_app(default)) as client:
+        assert client.get(ME, headers=bearer(make_token(user_id, key=key))).status_code == 200
+        for shipped in sorted(shipped_secret_keys() - {""}):  # PyJWT refuses an empty key
+            response = client.get(ME, headers=bearer(make_token(user_id, key=shipped)))
+            assert response.status_code == 401, shipped
+            assert response.json() == INVALID_TOKEN
 
 
 def test_password_hash_argon2id(anon_client: TestClient) -> None:
