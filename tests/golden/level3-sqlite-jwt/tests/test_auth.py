@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from app.config import Settings
 from app.core.security import create_access_token
 from app.main import create_app
+from tests.test_tasks import make_payload
 from tests.utils import (
     API,
     PASSWORD,
@@ -25,6 +26,7 @@ from tests.utils import (
 )
 
 ME = f"{API}/auth/me"
+RESOURCE = f"{API}/tasks/"
 INVALID_TOKEN = {"detail": "Could not validate credentials"}
 REGISTER = f"{API}/auth/register"
 BAD_LOGIN = {"detail": "Incorrect email or password"}
@@ -225,3 +227,63 @@ def test_password_rehashed_on_login(anon_client: TestClient) -> None:
     new_hash = stored_user(anon_client, "ada@example.com").hashed_password
     assert new_hash.startswith("$argon2id$")
     assert new_hash != old_hash
+
+
+ME_PASSWORD = f"{API}/auth/me/password"
+NEW_PASSWORD = "a brand new passphrase"
+LOGGED_IN = 200
+
+
+def test_change_password_204(client: TestClient, anon_client: TestClient) -> None:
+    body = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    response = client.post(ME_PASSWORD, json=body)
+    assert response.status_code == 204
+    assert log_in(anon_client, "owner@example.com", NEW_PASSWORD).status_code == LOGGED_IN
+    assert log_in(anon_client, "owner@example.com").status_code == 401
+
+
+def test_change_password_wrong_current_400(client: TestClient, anon_client: TestClient) -> None:
+    body = {"current_password": "not the password", "new_password": NEW_PASSWORD}
+    response = client.post(ME_PASSWORD, json=body)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Incorrect password"}
+    assert log_in(anon_client, "owner@example.com").status_code == LOGGED_IN
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"current_password": PASSWORD, "new_password": "short"}, id="too_short"),
+        pytest.param({"current_password": PASSWORD}, id="missing"),
+        pytest.param(
+            {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "is_superuser": True},
+            id="extra_field",
+        ),
+    ],
+)
+def test_change_password_422(client: TestClient, body: dict[str, object]) -> None:
+    assert client.post(ME_PASSWORD, json=body).status_code == 422
+
+
+def test_own_account_needs_credentials_401(anon_client: TestClient) -> None:
+    body = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    assert anon_client.post(ME_PASSWORD, json=body).status_code == 401
+    assert anon_client.delete(ME).status_code == 401
+
+
+def test_delete_own_account_204(
+    client: TestClient, anon_client: TestClient, admin_client: TestClient
+) -> None:
+    """The account goes, with what it owns; its credentials stop working."""
+    assert client.post(RESOURCE, json=make_payload()).status_code == 201
+    assert client.delete(ME).status_code == 204
+    assert client.get(ME).status_code == 401
+    assert log_in(anon_client, "owner@example.com").status_code == 401
+    assert admin_client.get(RESOURCE).json() == []
+
+
+def test_superuser_cannot_delete_own_account_403(admin_client: TestClient) -> None:
+    response = admin_client.delete(ME)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Superusers cannot delete their own account"}
+    assert admin_client.get(ME).status_code == 200
