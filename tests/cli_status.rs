@@ -16,7 +16,7 @@ fn a_fresh_project_is_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path());
     fb(&project).arg("status").assert().success().stdout(
-        contains("pack    fastapi 0.3.0 (builtin)")
+        contains("pack    fastapi 0.4.0 (builtin)")
             .and(contains("options level=2 db=sqlite"))
             .and(contains("no changes since the last render")),
     );
@@ -61,7 +61,7 @@ fn conflict_markers_are_reported_with_exit_1() {
     let project = new_project(tmp.path());
     std::fs::write(
         project.join("app/main.py"),
-        "<<<<<<< yours\na = 1\n||||||| fastapi 0.1.0 (level 2)\n=======\na = 2\n>>>>>>> fastapi 0.3.0 (level 2)\n",
+        "<<<<<<< yours\na = 1\n||||||| fastapi 0.1.0 (level 2)\n=======\na = 2\n>>>>>>> fastapi 0.4.0 (level 2)\n",
     )
     .unwrap();
     fb(&project)

@@ -400,6 +400,9 @@ fn names_that_differ_only_in_case_are_refused() {
     );
 }
 
+/// Stands for the `[pack]` table's version line in a lock edit.
+const PACK_VERSION_LINE: &str = "<the pack's version line>";
+
 #[test]
 fn tampered_options_and_packs_are_errors_in_every_command() {
     for (edit, message) in [
@@ -418,7 +421,7 @@ fn tampered_options_and_packs_are_errors_in_every_command() {
             "option `colour`",
         ),
         (("name = \"fastapi\"", "name = \"other\""), "pack `other`"),
-        (("version = \"0.3.0\"", "version = \"99.0.0\""), "99.0.0"),
+        ((PACK_VERSION_LINE, "version = \"99.0.0\""), "99.0.0"),
         (
             ("source = \"builtin\"", "source = \"ftp://x\""),
             "unknown pack source",
@@ -426,7 +429,19 @@ fn tampered_options_and_packs_are_errors_in_every_command() {
     ] {
         let sandbox = Sandbox::new();
         let project = project(&sandbox, "2");
-        edit_lock(&project, |t| t.replacen(edit.0, edit.1, 1));
+        edit_lock(&project, |t| {
+            // The pack's version line, whatever the current built-in version is.
+            let from = match edit.0 {
+                PACK_VERSION_LINE => t
+                    .lines()
+                    .skip_while(|l| *l != "[pack]")
+                    .find(|l| l.starts_with("version = "))
+                    .unwrap()
+                    .to_string(),
+                other => other.to_string(),
+            };
+            t.replacen(&from, edit.1, 1)
+        });
         lock_refused_everywhere(&sandbox, &project, message);
     }
     // An option that does not apply at level 1 must hold the value the pack records for it.

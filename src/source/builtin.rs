@@ -107,6 +107,10 @@ mod tests {
             "0.2.0",
             "sha256:4f337a90d9ddd035d6effb48e289ec6790275f2dc4d273a9759382e8aabc3618",
         ),
+        (
+            "0.3.0",
+            "sha256:7e59affe19c82eeaba79e9ce367fc013119bf174251ab8d750dfbcf5cfe0a957",
+        ),
     ];
 
     #[test]

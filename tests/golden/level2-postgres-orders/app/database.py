@@ -26,8 +26,10 @@ def utc_now() -> dt.datetime:
 
 
 def create_db_engine(url: str) -> Engine:
+    # hide_parameters: database errors, and the log lines about them, show the SQL but never
+    # the values bound to it (passwords, personal data).
     # pool_pre_ping replaces connections the server closed (restart, idle timeout).
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def get_db(request: Request) -> Iterator[Session]:

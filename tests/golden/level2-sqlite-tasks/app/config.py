@@ -2,13 +2,16 @@
 
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
 
     database_url: str = "sqlite:///./app.db"
+    # The largest request body accepted, in bytes: larger ones get 413.
+    max_body_size: int = Field(default=1_048_576, ge=1)
 
 
 @lru_cache

@@ -2,9 +2,10 @@
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from fastapi import Request
-from sqlalchemy import Engine, MetaData, create_engine
+from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session
 
 # Predictable constraint names (uq_<table>_<column>, ...) that migrations (level 4) can refer to.
@@ -25,9 +26,20 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def enable_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite checks foreign keys (and ON DELETE CASCADE) only when each connection asks."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
 def create_db_engine(url: str) -> Engine:
+    # hide_parameters: database errors, and the log lines about them, show the SQL but never
+    # the values bound to it (passwords, personal data).
     # FastAPI runs `def` endpoints in a thread pool: let SQLite connections cross threads.
-    return create_engine(url, connect_args={"check_same_thread": False})
+    engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+    event.listen(engine, "connect", enable_foreign_keys)
+    return engine
 
 
 def get_db(request: Request) -> Iterator[Session]:

@@ -1,22 +1,36 @@
 """Settings, read from environment variables and from `.env` (see `.env.example`)."""
 
+import secrets
 from functools import lru_cache
 from typing import Literal, Self
 
 from pydantic import EmailStr, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The development default: outside development the app refuses to start with it.
-DEV_SECRET_KEY = "changethis-development-only-secret-key"  # noqa: S105
+# Keys that have been published (defaults and test values of earlier versions of this project's
+# template): anyone can sign tokens with them, so they are refused outside development.
+PUBLIC_SECRET_KEYS = frozenset(
+    {
+        "changethis-development-only-secret-key",
+        "test-secret-key-long-enough-for-hs256",
+        "another-secret-key-long-enough-for-hs256",
+    }
+)
+GENERATE_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
 
     database_url: str = "sqlite:///./app.db"
-    # Outside development, the "changethis" defaults are refused at startup.
-    environment: Literal["development", "staging", "production"] = "development"
-    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    # The largest request body accepted, in bytes: larger ones get 413.
+    max_body_size: int = Field(default=1_048_576, ge=1)
+    # Production unless ENVIRONMENT=development is set: outside development the app refuses to
+    # start without a real SECRET_KEY, and with the "changethis" values.
+    environment: Literal["development", "staging", "production"] = "production"
+    # Signs the access tokens; required outside development. In development an unset key is
+    # replaced by a random one at each start (tokens then last until the app restarts).
+    secret_key: SecretStr = SecretStr("")
     access_token_expire_minutes: int = Field(default=30, ge=1)
     # The first superuser, created at startup when both are set and it does not exist yet.
     first_superuser_email: EmailStr | None = None
@@ -25,12 +39,20 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def refuse_default_secrets(self) -> Self:
         if self.environment == "development":
+            if not self.secret_key.get_secret_value():
+                self.secret_key = SecretStr(secrets.token_urlsafe(32))
             return self
         secret = self.secret_key.get_secret_value()
-        if secret.startswith("changethis") or len(secret) < 32:
+        if not secret:
+            raise ValueError(
+                f"SECRET_KEY is not set: generate one with {GENERATE_KEY} "
+                "(or set ENVIRONMENT=development on a development machine)"
+            )
+        public = secret in PUBLIC_SECRET_KEYS or secret.lower().startswith("changethis")
+        if public or len(secret) < 32:
             raise ValueError(
                 "SECRET_KEY must be changed outside development: use 32 or more random characters, "
-                "e.g. from python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+                f"e.g. from {GENERATE_KEY}"
             )
         password = self.first_superuser_password
         if password is not None and password.get_secret_value() == "changethis":

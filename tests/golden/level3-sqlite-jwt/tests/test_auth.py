@@ -1,13 +1,18 @@
 """Tests of registration, login and access tokens."""
 
 import datetime as dt
+import secrets
 
 import jwt
 import pytest
 from fastapi.testclient import TestClient
 from pwdlib.hashers.argon2 import Argon2Hasher
+from pydantic import ValidationError
 
+from app.config import Settings
 from app.core.security import create_access_token
+from app.main import create_app
+from tests.test_tasks import make_payload
 from tests.utils import (
     API,
     PASSWORD,
@@ -15,11 +20,13 @@ from tests.utils import (
     auth_headers,
     log_in,
     register,
+    shipped_secret_keys,
     store_password_hash,
     stored_user,
 )
 
 ME = f"{API}/auth/me"
+RESOURCE = f"{API}/tasks/"
 INVALID_TOKEN = {"detail": "Could not validate credentials"}
 REGISTER = f"{API}/auth/register"
 BAD_LOGIN = {"detail": "Incorrect email or password"}
@@ -131,7 +138,7 @@ def test_bad_token_401(anon_client: TestClient, kind: str) -> None:
     token = {
         "garbage": "not-a-token",
         "tampered": f"{header}.{forged_payload}.{signature}",
-        "wrong_key": make_token(user_id, key="another-secret-key-long-enough-for-hs256"),
+        "wrong_key": make_token(user_id, key=secrets.token_urlsafe(32)),
         "no_sub": jwt.encode({"exp": expires}, TEST_SECRET_KEY, algorithm="HS256"),
         "no_exp": jwt.encode({"sub": user_id}, TEST_SECRET_KEY, algorithm="HS256"),
         "bad_sub": make_token("not-a-number"),
@@ -170,6 +177,42 @@ def test_inactive_403(anon_client: TestClient, admin_client: TestClient) -> None
     assert response.json() == {"detail": "Inactive user"}
 
 
+def test_default_environment_needs_a_real_key(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ENVIRONMENT=development the app refuses every key that ships with the project."""
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    values = settings.model_dump(exclude={"environment", "secret_key"})
+    with pytest.raises(ValidationError, match="SECRET_KEY is not set"):
+        Settings(_env_file=None, **values)
+    keys = shipped_secret_keys()
+    assert "changethis-development-only-secret-key" in keys
+    for key in keys:
+        with pytest.raises(ValidationError, match="SECRET_KEY"):
+            Settings(_env_file=None, **values, secret_key=key)
+    assert Settings(_env_file=None, **values, secret_key=secrets.token_urlsafe(32))
+
+
+@pytest.mark.filterwarnings("ignore:The HMAC key is")  # PyJWT warns about the short ones
+def test_tokens_signed_with_shipped_keys_401(
+    anon_client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token forged with any key that ships with the project is refused by a default app."""
+    monkeypatch.delenv("ENVIRONMENT", raising=False)
+    user_id = str(register(anon_client, "ada@example.com")["id"])
+    key = secrets.token_urlsafe(32)
+    values = settings.model_dump(exclude={"environment", "secret_key"})
+    default = Settings(_env_file=None, **values, secret_key=key)
+    assert default.environment == "production"
+    with TestClient(create_app(default)) as client:
+        assert client.get(ME, headers=bearer(make_token(user_id, key=key))).status_code == 200
+        for shipped in sorted(shipped_secret_keys() - {""}):  # PyJWT refuses an empty key
+            response = client.get(ME, headers=bearer(make_token(user_id, key=shipped)))
+            assert response.status_code == 401, shipped
+            assert response.json() == INVALID_TOKEN
+
+
 def test_password_hash_argon2id(anon_client: TestClient) -> None:
     register(anon_client, "ada@example.com")
     assert stored_user(anon_client, "ada@example.com").hashed_password.startswith("$argon2id$")
@@ -184,3 +227,63 @@ def test_password_rehashed_on_login(anon_client: TestClient) -> None:
     new_hash = stored_user(anon_client, "ada@example.com").hashed_password
     assert new_hash.startswith("$argon2id$")
     assert new_hash != old_hash
+
+
+ME_PASSWORD = f"{API}/auth/me/password"
+NEW_PASSWORD = "a brand new passphrase"
+LOGGED_IN = 200
+
+
+def test_change_password_204(client: TestClient, anon_client: TestClient) -> None:
+    body = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    response = client.post(ME_PASSWORD, json=body)
+    assert response.status_code == 204
+    assert log_in(anon_client, "owner@example.com", NEW_PASSWORD).status_code == LOGGED_IN
+    assert log_in(anon_client, "owner@example.com").status_code == 401
+
+
+def test_change_password_wrong_current_400(client: TestClient, anon_client: TestClient) -> None:
+    body = {"current_password": "not the password", "new_password": NEW_PASSWORD}
+    response = client.post(ME_PASSWORD, json=body)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Incorrect password"}
+    assert log_in(anon_client, "owner@example.com").status_code == LOGGED_IN
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"current_password": PASSWORD, "new_password": "short"}, id="too_short"),
+        pytest.param({"current_password": PASSWORD}, id="missing"),
+        pytest.param(
+            {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "is_superuser": True},
+            id="extra_field",
+        ),
+    ],
+)
+def test_change_password_422(client: TestClient, body: dict[str, object]) -> None:
+    assert client.post(ME_PASSWORD, json=body).status_code == 422
+
+
+def test_own_account_needs_credentials_401(anon_client: TestClient) -> None:
+    body = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    assert anon_client.post(ME_PASSWORD, json=body).status_code == 401
+    assert anon_client.delete(ME).status_code == 401
+
+
+def test_delete_own_account_204(
+    client: TestClient, anon_client: TestClient, admin_client: TestClient
+) -> None:
+    """The account goes, with what it owns; its credentials stop working."""
+    assert client.post(RESOURCE, json=make_payload()).status_code == 201
+    assert client.delete(ME).status_code == 204
+    assert client.get(ME).status_code == 401
+    assert log_in(anon_client, "owner@example.com").status_code == 401
+    assert admin_client.get(RESOURCE).json() == []
+
+
+def test_superuser_cannot_delete_own_account_403(admin_client: TestClient) -> None:
+    response = admin_client.delete(ME)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Superusers cannot delete their own account"}
+    assert admin_client.get(ME).status_code == 200

@@ -8,6 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api.v1.endpoints import health
 from app.api.v1.router import api_router
@@ -15,6 +16,7 @@ from app.core.config import Settings, get_settings
 from app.core.errors import register_exception_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import (
+    BodyLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
     UnhandledErrorMiddleware,
@@ -38,7 +40,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Prod",
         lifespan=lifespan,
-        max_body_size=settings.max_body_size,  # larger bodies get 413
         # Without the schema, /docs and /redoc are gone too.
         openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
@@ -47,16 +48,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = async_sessionmaker(app.state.engine, expire_on_commit=False)
     # Each middleware added wraps the ones before: a request meets them in reverse order.
     app.add_middleware(UnhandledErrorMiddleware)
+    # Bodies over MAX_BODY_SIZE get 413, answered inside the middleware below (request id,
+    # security headers, CORS).
+    app.add_middleware(BodyLimitMiddleware, max_body_size=settings.max_body_size)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-        expose_headers=["Retry-After", "X-Request-ID"],
+        expose_headers=["Retry-After", "X-Request-ID", "X-Total-Count"],
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")
     app.add_middleware(RequestContextMiddleware)
+    if settings.forwarded_allow_ips:
+        # The client address from X-Forwarded-For, only from these proxies: for rate limits and
+        # logs. (uvicorn does the same when FORWARDED_ALLOW_IPS is set; twice is harmless.)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     register_exception_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router)

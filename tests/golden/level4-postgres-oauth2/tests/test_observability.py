@@ -62,7 +62,7 @@ def test_json_logs(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_metrics(anon_client: TestClient) -> None:
-    assert anon_client.get(URL).status_code == 200
+    assert anon_client.get(URL).status_code == 401
     response = anon_client.get("/metrics")
     assert response.status_code == 200
     assert "http_requests_total" in response.text

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,8 @@ from sqlalchemy.exc import DataError
 from app.core.config import Settings
 from app.main import create_app
 from tests.utils import API, log_in, register, reset_database
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 URL = f"{API}/tasks/"
 SECURITY_HEADERS = {
@@ -64,7 +67,7 @@ def assert_security_headers(headers: Any) -> None:
 
 @pytest.mark.parametrize(
     ("path", "status"),
-    [("/health/live", 200), ("/no-such-page", 404), (f"{URL}not-a-number", 422)],
+    [("/health/live", 200), ("/no-such-page", 404), (URL, 401)],
 )
 def test_security_headers(anon_client: TestClient, path: str, status: int) -> None:
     response = anon_client.get(path)
@@ -91,6 +94,52 @@ def test_database_bug_500(boom_client: TestClient) -> None:
     response = boom_client.get("/bad-query")
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error"}
+
+
+def sign_up(client: TestClient, n: int, forwarded_for: str) -> int:
+    """POST /auth/register (rate limited) as if from `forwarded_for`; the status."""
+    body = {"email": f"user{n}@example.com", "password": "correct horse battery staple"}
+    response = client.post(
+        f"{API}/auth/register", json=body, headers={"X-Forwarded-For": forwarded_for}
+    )
+    return response.status_code
+
+
+def test_forwarded_for_ignored_by_default(make_client: MakeClient) -> None:
+    """Without FORWARDED_ALLOW_IPS a client cannot pick a new rate-limit bucket with the header."""
+    client = make_client(rate_limit_auth="1/minute")
+    assert sign_up(client, 1, "203.0.113.1") == 201
+    assert sign_up(client, 2, "203.0.113.2") == 429
+
+
+def test_forwarded_for_from_trusted_proxy(make_client: MakeClient) -> None:
+    """Behind a proxy listed in FORWARDED_ALLOW_IPS, each client has its own bucket."""
+    client = make_client(rate_limit_auth="1/minute", forwarded_allow_ips=["testclient"])
+    assert sign_up(client, 1, "203.0.113.1") == 201
+    assert sign_up(client, 2, "203.0.113.2") == 201
+    assert sign_up(client, 3, "203.0.113.1") == 429
+
+
+def test_memory_counts_are_per_process(make_client: MakeClient) -> None:
+    """Two processes counting in memory count apart (each would allow the full limit): hence
+    one worker per container in the image, and a shared RATE_LIMIT_STORAGE_URI for more."""
+    first = make_client(rate_limit_auth="1/minute")
+    second = make_client(rate_limit_auth="1/minute")
+    assert sign_up(first, 1, "-") == 201
+    assert sign_up(second, 2, "-") == 201
+    assert sign_up(first, 3, "-") == 429
+    dockerfile = (PROJECT / "Dockerfile").read_text(encoding="utf-8")
+    assert '"--workers", "1"]' in dockerfile
+
+
+def test_metrics_off_in_production(settings: Settings) -> None:
+    production_settings = production(database_url=settings.database_url)
+    assert production_settings.metrics_enabled is False
+    with TestClient(create_app(production_settings)) as client:
+        assert client.get("/metrics").status_code == 404
+    enabled = production(database_url=settings.database_url, metrics_enabled=True)
+    with TestClient(create_app(enabled)) as client:
+        assert client.get("/metrics").status_code == 200
 
 
 def test_hsts_in_production(make_client: MakeClient) -> None:
@@ -161,8 +210,8 @@ def test_rate_limit_429(make_client: MakeClient) -> None:
 
 def test_rate_limit_default_429(make_client: MakeClient) -> None:
     client = make_client(rate_limit_default="3/minute")
-    for _ in range(3):
-        assert client.get(URL).status_code == 200
+    for _ in range(3):  # counted before authentication: anonymous requests too
+        assert client.get(URL).status_code == 401
     response = client.get(URL)
     assert response.status_code == 429
     assert "Retry-After" in response.headers
@@ -179,7 +228,7 @@ class BrokenStorage:
 def test_rate_limit_storage_down(anon_client: TestClient) -> None:
     """Ordinary routes fail open; registration and login fail closed."""
     anon_client.app.state.limiter = BrokenStorage()
-    assert anon_client.get(URL).status_code == 200
+    assert anon_client.get(URL).status_code == 401  # on to authentication
     response = anon_client.post(f"{API}/auth/token")
     assert response.status_code == 503
     assert response.json() == {"detail": "Service temporarily unavailable"}
@@ -223,6 +272,7 @@ def test_settings_refuse_changethis(changes: dict[str, Any]) -> None:
     "changes",
     [
         pytest.param({"cors_origins": ["*"]}, id="cors_any_origin"),
+        pytest.param({"forwarded_allow_ips": "*"}, id="trust_any_proxy"),
         pytest.param({"rate_limit_default": "lots"}, id="rate_limit"),
     ],
 )

@@ -1,7 +1,10 @@
 """Helpers: sign users up and in, and read what the database stores."""
 
 import asyncio
+import re
+import secrets
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx2
@@ -18,7 +21,10 @@ API = "/api/v1"
 PASSWORD = "correct horse battery staple"
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "admin password"
-TEST_SECRET_KEY = "test-secret-key-long-enough-for-hs256"
+# A new key at each run: no key that ships with the project signs the tests' tokens.
+TEST_SECRET_KEY = secrets.token_urlsafe(32)
+# The project's own folder, whose files tests/test_auth.py searches for published keys.
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 def register(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
@@ -97,3 +103,24 @@ def store_password_hash(client: TestClient, email: str, hashed_password: str) ->
         await session.execute(statement.values(hashed_password=hashed_password))
 
     run_db(client, store)
+
+
+# SECRET_KEY=... (.env.example, README.md, compose.yaml, Dockerfile) and secret_key="..." or
+# *_KEY = "..." in Python files.
+ENV_KEY = re.compile(r"^[ \t]*SECRET_KEY[ \t]*[=:][ \t]*[\"']?([^\"'\s#]*)", re.MULTILINE)
+PYTHON_KEY = re.compile(r"(?:secret_key|_KEY)\s*[=:]\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
+
+
+def shipped_secret_keys() -> set[str]:
+    """Every signing key written in the project's files, and those published with its template."""
+    from app.core.config import PUBLIC_SECRET_KEYS
+
+    keys = set(PUBLIC_SECRET_KEYS)
+    for name in (".env.example", "README.md", "compose.yaml", "Dockerfile"):
+        path = PROJECT / name
+        if path.exists():
+            keys.update(ENV_KEY.findall(path.read_text(encoding="utf-8")))
+    for folder in ("app", "tests"):
+        for path in (PROJECT / folder).rglob("*.py"):
+            keys.update(PYTHON_KEY.findall(path.read_text(encoding="utf-8")))
+    return keys

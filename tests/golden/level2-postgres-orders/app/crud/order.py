@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models.order import Order
@@ -16,6 +16,11 @@ def get(db: Session, order_id: int) -> Order | None:
 def get_many(db: Session, *, offset: int, limit: int) -> Sequence[Order]:
     statement = select(Order).order_by(Order.id)
     return db.scalars(statement.offset(offset).limit(limit)).all()
+
+
+def count(db: Session) -> int:
+    statement = select(func.count()).select_from(Order)
+    return db.scalar(statement) or 0
 
 
 def create(db: Session, data: OrderCreate) -> Order:

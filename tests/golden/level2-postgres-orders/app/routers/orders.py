@@ -1,6 +1,6 @@
 """The /orders endpoints."""
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,13 +22,18 @@ def get_or_404(db: Session, order_id: int) -> Order:
     return order
 
 
+# The collection answers with and without its trailing slash (no 307 redirect).
 @router.get("/")
-def list_orders(db: SessionDep, pagination: PaginationDep) -> list[OrderRead]:
+@router.get("", include_in_schema=False)
+def list_orders(db: SessionDep, pagination: PaginationDep, response: Response) -> list[OrderRead]:
+    """A page of orders; the X-Total-Count header says how many there are."""
+    response.headers["X-Total-Count"] = str(order_crud.count(db))
     items = order_crud.get_many(db, offset=pagination.offset, limit=pagination.limit)
     return [OrderRead.model_validate(item) for item in items]
 
 
 @router.post("/", status_code=201)
+@router.post("", status_code=201, include_in_schema=False)
 def create_order(data: OrderCreate, db: SessionDep) -> OrderRead:
     try:
         order = order_crud.create(db, data)

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models.task import Task
@@ -16,6 +16,11 @@ def get(db: Session, task_id: int) -> Task | None:
 def get_many(db: Session, *, offset: int, limit: int) -> Sequence[Task]:
     statement = select(Task).order_by(Task.id)
     return db.scalars(statement.offset(offset).limit(limit)).all()
+
+
+def count(db: Session) -> int:
+    statement = select(func.count()).select_from(Task)
+    return db.scalar(statement) or 0
 
 
 def create(db: Session, data: TaskCreate) -> Task:

@@ -1,6 +1,6 @@
 """The /tasks endpoints."""
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,13 +22,18 @@ def get_or_404(db: Session, task_id: int) -> Task:
     return task
 
 
+# The collection answers with and without its trailing slash (no 307 redirect).
 @router.get("/")
-def list_tasks(db: SessionDep, pagination: PaginationDep) -> list[TaskRead]:
+@router.get("", include_in_schema=False)
+def list_tasks(db: SessionDep, pagination: PaginationDep, response: Response) -> list[TaskRead]:
+    """A page of tasks; the X-Total-Count header says how many there are."""
+    response.headers["X-Total-Count"] = str(task_crud.count(db))
     items = task_crud.get_many(db, offset=pagination.offset, limit=pagination.limit)
     return [TaskRead.model_validate(item) for item in items]
 
 
 @router.post("/", status_code=201)
+@router.post("", status_code=201, include_in_schema=False)
 def create_task(data: TaskCreate, db: SessionDep) -> TaskRead:
     try:
         task = task_crud.create(db, data)

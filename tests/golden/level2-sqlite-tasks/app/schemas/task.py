@@ -18,9 +18,12 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 
 UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
 
+# Text with something other than spaces: blank values are refused.
+NOT_BLANK = r"\S"
+
 # Bounds that match the columns: String(200), Text.
-ShortStr = Annotated[str, Field(min_length=1, max_length=200)]
-LongStr = Annotated[str, Field(min_length=1, max_length=10_000)]
+ShortStr = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK)]
+LongStr = Annotated[str, Field(min_length=1, max_length=10_000, pattern=NOT_BLANK)]
 
 
 class TaskCreate(BaseModel):
@@ -28,7 +31,7 @@ class TaskCreate(BaseModel):
 
     title: ShortStr
     description: LongStr | None = None
-    done: bool
+    done: bool = False
     due_date: dt.date | None = None
 
 

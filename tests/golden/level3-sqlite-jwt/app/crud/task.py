@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models.task import Task
@@ -13,9 +13,26 @@ def get(db: Session, task_id: int) -> Task | None:
     return db.get(Task, task_id)
 
 
-def get_many(db: Session, *, offset: int, limit: int) -> Sequence[Task]:
+def get_many(
+    db: Session,
+    *,
+    offset: int,
+    limit: int,
+    owner_id: int | None = None,
+) -> Sequence[Task]:
+    """A page of every task, or of those `owner_id` owns."""
     statement = select(Task).order_by(Task.id)
+    if owner_id is not None:
+        statement = statement.where(Task.owner_id == owner_id)
     return db.scalars(statement.offset(offset).limit(limit)).all()
+
+
+def count(db: Session, *, owner_id: int | None = None) -> int:
+    """How many there are, or how many `owner_id` owns."""
+    statement = select(func.count()).select_from(Task)
+    if owner_id is not None:
+        statement = statement.where(Task.owner_id == owner_id)
+    return db.scalar(statement) or 0
 
 
 def create(db: Session, data: TaskCreate, *, owner_id: int) -> Task:

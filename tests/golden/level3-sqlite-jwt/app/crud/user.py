@@ -42,6 +42,17 @@ def update(db: Session, user: User, data: UserUpdate) -> User:
     return user
 
 
+def set_password(db: Session, user: User, password: str) -> None:
+    user.hashed_password = hash_password(password)
+    db.commit()
+
+
+def delete(db: Session, user: User) -> None:
+    """Their rows in other tables go with them (ON DELETE CASCADE)."""
+    db.delete(user)
+    db.commit()
+
+
 def authenticate(db: Session, email: str, password: str) -> User | None:
     """The user with this email and password, else None; the same work either way."""
     user = get_by_email(db, email)

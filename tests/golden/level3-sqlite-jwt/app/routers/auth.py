@@ -9,13 +9,15 @@ from app.core.security import create_access_token
 from app.crud import user as user_crud
 from app.dependencies import CurrentUser, SessionDep, SettingsDep
 from app.schemas.token import Token
-from app.schemas.user import LoginRequest, UserCreate, UserRead
+from app.schemas.user import LoginRequest, PasswordChange, UserCreate, UserRead
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 EMAIL_TAKEN = "A user with this email already exists"
 # The same answer for an unknown email, a wrong password and an inactive user.
 BAD_LOGIN = "Incorrect email or password"
+WRONG_PASSWORD = "Incorrect password"  # noqa: S105
+SUPERUSER_DELETE = "Superusers cannot delete their own account"
 
 
 @router.post("/register", status_code=201)
@@ -42,3 +44,20 @@ def login(data: LoginRequest, db: SessionDep, settings: SettingsDep) -> Token:
 @router.get("/me")
 def read_me(current_user: CurrentUser) -> UserRead:
     return UserRead.model_validate(current_user)
+
+
+@router.post("/me/password", status_code=204)
+def change_password(data: PasswordChange, db: SessionDep, current_user: CurrentUser) -> None:
+    """The current password, checked as at login, then the new one."""
+    if user_crud.authenticate(db, current_user.email, data.current_password) is None:
+        raise HTTPException(status_code=400, detail=WRONG_PASSWORD)
+    user_crud.set_password(db, current_user, data.new_password)
+
+
+@router.delete("/me", status_code=204)
+def delete_me(db: SessionDep, current_user: CurrentUser) -> None:
+    """Deletes the account and everything it owns. A superuser cannot: they could leave no one
+    to manage the users."""
+    if current_user.is_superuser:
+        raise HTTPException(status_code=403, detail=SUPERUSER_DELETE)
+    user_crud.delete(db, current_user)

@@ -1,11 +1,11 @@
 """The /tasks endpoints."""
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.crud import task as task_crud
-from app.dependencies import NOT_ENOUGH_PERMISSIONS, CurrentUser, IdPath, PaginationDep, SessionDep
+from app.dependencies import CurrentUser, IdPath, PaginationDep, SessionDep
 from app.models.task import Task
 from app.models.user import User
 from app.schemas.task import TaskCreate, TaskRead, TaskUpdate
@@ -24,20 +24,38 @@ def get_or_404(db: Session, task_id: int) -> Task:
 
 
 def get_owned(db: Session, task_id: int, user: User) -> Task:
-    """404 when missing; 403 unless the user owns it or is a superuser."""
+    """404 unless it exists and the user owns it or is a superuser: to anyone else it does not
+    exist, so ids tell nothing about other users' data."""
     task = get_or_404(db, task_id)
     if task.owner_id != user.id and not user.is_superuser:
-        raise HTTPException(status_code=403, detail=NOT_ENOUGH_PERMISSIONS)
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
     return task
 
 
+# The collection answers with and without its trailing slash (no 307 redirect).
 @router.get("/")
-def list_tasks(db: SessionDep, pagination: PaginationDep) -> list[TaskRead]:
-    items = task_crud.get_many(db, offset=pagination.offset, limit=pagination.limit)
+@router.get("", include_in_schema=False)
+def list_tasks(
+    db: SessionDep,
+    pagination: PaginationDep,
+    current_user: CurrentUser,
+    response: Response,
+) -> list[TaskRead]:
+    """A page of the user's own tasks (a superuser's: everyone's); the
+    X-Total-Count header says how many there are in all."""
+    owner_id = None if current_user.is_superuser else current_user.id
+    response.headers["X-Total-Count"] = str(task_crud.count(db, owner_id=owner_id))
+    items = task_crud.get_many(
+        db,
+        offset=pagination.offset,
+        limit=pagination.limit,
+        owner_id=owner_id,
+    )
     return [TaskRead.model_validate(item) for item in items]
 
 
 @router.post("/", status_code=201)
+@router.post("", status_code=201, include_in_schema=False)
 def create_task(data: TaskCreate, db: SessionDep, current_user: CurrentUser) -> TaskRead:
     try:
         task = task_crud.create(db, data, owner_id=current_user.id)
@@ -47,8 +65,8 @@ def create_task(data: TaskCreate, db: SessionDep, current_user: CurrentUser) -> 
 
 
 @router.get("/{task_id}")
-def read_task(task_id: IdPath, db: SessionDep) -> TaskRead:
-    return TaskRead.model_validate(get_or_404(db, task_id))
+def read_task(task_id: IdPath, db: SessionDep, current_user: CurrentUser) -> TaskRead:
+    return TaskRead.model_validate(get_owned(db, task_id, current_user))
 
 
 @router.patch("/{task_id}")

@@ -28,6 +28,15 @@ class LoginRequest(BaseModel):
     password: Annotated[str, Field(max_length=MAX_PASSWORD_LENGTH)]
 
 
+class PasswordChange(BaseModel):
+    """A user's own password change: the current password, then the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Annotated[str, Field(max_length=MAX_PASSWORD_LENGTH)]
+    new_password: Password
+
+
 class UserUpdate(BaseModel):
     """What a superuser may change on a user."""
 

@@ -1,6 +1,7 @@
 """Settings, read from environment variables and from `.env` (see `.env.example`)."""
 
 import json
+import secrets
 from functools import lru_cache
 from typing import Annotated, Literal, Self
 
@@ -11,7 +12,16 @@ from sqlalchemy import make_url
 
 # The mark of the development defaults: outside development the app refuses to start with them.
 CHANGE_THIS = "changethis"
-DEV_SECRET_KEY = "changethis-development-only-secret-key"  # noqa: S105
+# Keys that have been published (defaults and test values of earlier versions of this project's
+# template): anyone can sign tokens with them, so they are refused outside development.
+PUBLIC_SECRET_KEYS = frozenset(
+    {
+        "changethis-development-only-secret-key",
+        "test-secret-key-long-enough-for-hs256",
+        "another-secret-key-long-enough-for-hs256",
+    }
+)
+GENERATE_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 # URLs of the synchronous drivers (levels 2-3, other tools) and the async ones the app uses.
 ASYNC_DRIVERS = {
@@ -27,9 +37,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
 
     database_url: str = "postgresql+asyncpg://postgres:postgres@localhost:5432/prod"
-    # Outside development, the "changethis" defaults are refused at startup.
-    environment: Literal["development", "staging", "production"] = "development"
-    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    # Production unless ENVIRONMENT=development is set: outside development the app refuses to
+    # start without a real SECRET_KEY, and with the "changethis" values.
+    environment: Literal["development", "staging", "production"] = "production"
+    # Signs the access tokens; required outside development. In development an unset key is
+    # replaced by a random one at each start (tokens then last until the app restarts).
+    secret_key: SecretStr = SecretStr("")
     access_token_expire_minutes: int = Field(default=30, ge=1)
     # The first superuser, created by `python -m app.initial_data` (scripts/prestart.sh).
     first_superuser_email: EmailStr | None = None
@@ -39,17 +52,26 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     # The largest request body accepted, in bytes: larger ones get 413.
     max_body_size: int = Field(default=1_048_576, ge=1)
+    # The addresses of the reverse proxies in front of the app (IPs or networks, a JSON list or
+    # comma-separated; uvicorn's --forwarded-allow-ips reads the same variable). Only a request
+    # from one of them has its client address taken from X-Forwarded-For; from anyone else the
+    # header is ignored, so a client cannot choose its rate-limit bucket. Never "*".
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = []
     # Requests per client address: on every /api/v1 route, and on registration and login.
     rate_limit_default: str = "100/minute"
     rate_limit_auth: str = "5/minute"
-    # Where the counts are kept: memory (one process), or e.g. async+redis://redis:6379 (shared).
+    # Where the counts are kept. async+memory:// counts in the process: exact for one process
+    # (the Docker image runs one worker per container). With more workers or replicas, share the
+    # counts in a store, e.g. async+redis://redis:6379 (`uv add redis`).
     rate_limit_storage_uri: str = "async+memory://"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # JSON log lines; by default everywhere but in development.
     log_json: bool | None = None
     # /docs, /redoc and /openapi.json; by default everywhere but in production.
     docs_enabled: bool | None = None
-    metrics_enabled: bool = True
+    # GET /metrics (Prometheus); by default everywhere but in production, where it would be
+    # public: turn it on there only where the port is not exposed.
+    metrics_enabled: bool | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -58,7 +80,7 @@ class Settings(BaseSettings):
         scheme, separator, rest = value.partition("://")
         return ASYNC_DRIVERS.get(scheme, scheme) + separator + rest
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod
     def split_origins(cls, value: object) -> object:
         if isinstance(value, str):
@@ -67,11 +89,11 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("cors_origins")
+    @field_validator("cors_origins", "forwarded_allow_ips")
     @classmethod
     def refuse_any_origin(cls, value: list[str]) -> list[str]:
         if "*" in value:
-            raise ValueError('list the allowed origins: "*" is refused')
+            raise ValueError('list the allowed addresses: "*" is refused')
         return value
 
     @field_validator("rate_limit_default", "rate_limit_auth")
@@ -84,15 +106,25 @@ class Settings(BaseSettings):
     def refuse_default_secrets(self) -> Self:
         if self.docs_enabled is None:
             self.docs_enabled = self.environment != "production"
+        if self.metrics_enabled is None:
+            self.metrics_enabled = self.environment != "production"
         if self.log_json is None:
             self.log_json = self.environment != "development"
         if self.environment == "development":
+            if not self.secret_key.get_secret_value():
+                self.secret_key = SecretStr(secrets.token_urlsafe(32))
             return self
         secret = self.secret_key.get_secret_value()
-        if secret.startswith(CHANGE_THIS) or len(secret) < 32:
+        if not secret:
+            raise ValueError(
+                f"SECRET_KEY is not set: generate one with {GENERATE_KEY} "
+                "(or set ENVIRONMENT=development on a development machine)"
+            )
+        public = secret in PUBLIC_SECRET_KEYS or secret.lower().startswith(CHANGE_THIS)
+        if public or len(secret) < 32:
             raise ValueError(
                 "SECRET_KEY must be changed outside development: use 32 or more random characters, "
-                "e.g. from python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+                f"e.g. from {GENERATE_KEY}"
             )
         password = self.first_superuser_password
         if password is not None and password.get_secret_value() == CHANGE_THIS:

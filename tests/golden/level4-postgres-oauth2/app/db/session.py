@@ -27,9 +27,13 @@ def utc_now() -> dt.datetime:
 
 
 def create_db_engine(url: str) -> AsyncEngine:
+    # hide_parameters: database errors, and the log lines about them, show the SQL but never
+    # the values bound to it (passwords, personal data).
     # pool_pre_ping replaces connections the server closed (restart, idle timeout);
     # the timeout bounds how long a request waits for a server that does not answer.
-    return create_async_engine(url, pool_pre_ping=True, connect_args={"timeout": 5})
+    return create_async_engine(
+        url, pool_pre_ping=True, connect_args={"timeout": 5}, hide_parameters=True
+    )
 
 
 async def get_db(request: Request) -> AsyncIterator[AsyncSession]:

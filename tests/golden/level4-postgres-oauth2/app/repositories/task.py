@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.task import Task
@@ -16,9 +16,25 @@ class TaskRepository:
     async def get(self, task_id: int) -> Task | None:
         return await self.session.get(Task, task_id)
 
-    async def get_many(self, *, offset: int, limit: int) -> Sequence[Task]:
+    async def get_many(
+        self,
+        *,
+        offset: int,
+        limit: int,
+        owner_id: int | None = None,
+    ) -> Sequence[Task]:
+        """A page of every task, or of those `owner_id` owns."""
         statement = select(Task).order_by(Task.id)
+        if owner_id is not None:
+            statement = statement.where(Task.owner_id == owner_id)
         return (await self.session.scalars(statement.offset(offset).limit(limit))).all()
+
+    async def count(self, *, owner_id: int | None = None) -> int:
+        """How many there are, or how many `owner_id` owns."""
+        statement = select(func.count()).select_from(Task)
+        if owner_id is not None:
+            statement = statement.where(Task.owner_id == owner_id)
+        return await self.session.scalar(statement) or 0
 
     async def create(self, data: TaskCreate, *, owner_id: int) -> Task:
         """Raises IntegrityError when a unique value is already taken."""

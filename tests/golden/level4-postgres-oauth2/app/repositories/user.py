@@ -39,3 +39,8 @@ class UserRepository:
     async def set_password_hash(self, user: User, hashed_password: str) -> None:
         user.hashed_password = hashed_password
         await self.session.commit()
+
+    async def delete(self, user: User) -> None:
+        """Their rows in other tables go with them (ON DELETE CASCADE)."""
+        await self.session.delete(user)
+        await self.session.commit()

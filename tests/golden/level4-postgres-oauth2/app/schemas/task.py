@@ -18,12 +18,13 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 
 UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
 
-# PostgreSQL text cannot hold NUL characters.
-NO_NUL = r"^[^\x00]*$"
+# Text with something other than spaces (blank values are refused), and without NUL characters,
+# which PostgreSQL text cannot hold.
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 # Bounds that match the columns: String(200), Text.
-ShortStr = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
-LongStr = Annotated[str, Field(min_length=1, max_length=10_000, pattern=NO_NUL)]
+ShortStr = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK)]
+LongStr = Annotated[str, Field(min_length=1, max_length=10_000, pattern=NOT_BLANK)]
 
 
 class TaskCreate(BaseModel):
@@ -31,7 +32,7 @@ class TaskCreate(BaseModel):
 
     title: ShortStr
     description: LongStr | None = None
-    done: bool
+    done: bool = False
     due_date: dt.date | None = None
 
 

@@ -21,6 +21,15 @@ class UserCreate(BaseModel):
     password: Password
 
 
+class PasswordChange(BaseModel):
+    """A user's own password change: the current password, then the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Annotated[str, Field(max_length=MAX_PASSWORD_LENGTH)]
+    new_password: Password
+
+
 class UserUpdate(BaseModel):
     """What a superuser may change on a user."""
 

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
 
-from app.core.errors import ConflictError, ForbiddenError, NotFoundError
+from app.core.errors import ConflictError, NotFoundError
 from app.models.task import Task
 from app.models.user import User
 from app.repositories.task import TaskRepository
@@ -24,8 +24,14 @@ class TaskService:
             raise NotFoundError(NOT_FOUND)
         return task
 
-    async def get_many(self, *, offset: int, limit: int) -> Sequence[Task]:
-        return await self.repository.get_many(offset=offset, limit=limit)
+    async def get_many(self, *, offset: int, limit: int, user: User) -> Sequence[Task]:
+        """The user's own tasks; a superuser gets everyone's."""
+        owner_id = None if user.is_superuser else user.id
+        return await self.repository.get_many(offset=offset, limit=limit, owner_id=owner_id)
+
+    async def count(self, *, user: User) -> int:
+        """How many get_many() would list without paging."""
+        return await self.repository.count(owner_id=None if user.is_superuser else user.id)
 
     async def create(self, data: TaskCreate, *, owner: User) -> Task:
         try:
@@ -44,8 +50,9 @@ class TaskService:
         await self.repository.delete(await self.get_owned(task_id, user))
 
     async def get_owned(self, task_id: int, user: User) -> Task:
-        """404 when missing; 403 unless the user owns it or is a superuser."""
+        """404 unless it exists and the user owns it or is a superuser: to anyone else it does
+        not exist, so ids tell nothing about other users' data."""
         task = await self.get(task_id)
         if task.owner_id != user.id and not user.is_superuser:
-            raise ForbiddenError()
+            raise NotFoundError(NOT_FOUND)
         return task

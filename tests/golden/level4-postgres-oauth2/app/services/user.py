@@ -5,7 +5,13 @@ from collections.abc import Sequence
 import anyio.to_thread
 from sqlalchemy.exc import IntegrityError
 
-from app.core.errors import AuthenticationError, ConflictError, ForbiddenError, NotFoundError
+from app.core.errors import (
+    AuthenticationError,
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    NotFoundError,
+)
 from app.core.security import MAX_PASSWORD_LENGTH, hash_password, verify_dummy, verify_password
 from app.models.user import User
 from app.repositories.user import UserRepository
@@ -13,6 +19,8 @@ from app.schemas.user import UserUpdate
 
 EMAIL_TAKEN = "A user with this email already exists"
 OWN_ACCOUNT = "Superusers cannot change their own account"
+WRONG_PASSWORD = "Incorrect password"  # noqa: S105
+SUPERUSER_DELETE = "Superusers cannot delete their own account"
 
 
 class UserService:
@@ -43,6 +51,21 @@ class UserService:
         if new_hash is not None:  # the hash used older parameters: store the upgraded one
             await self.repository.set_password_hash(user, new_hash)
         return user
+
+    async def change_password(self, user: User, current: str, new: str) -> None:
+        """400 unless `current` is the user's password; then `new` replaces it."""
+        ok, _ = await anyio.to_thread.run_sync(verify_password, current, user.hashed_password)
+        if not ok:
+            raise DomainError(WRONG_PASSWORD)
+        hashed_password = await anyio.to_thread.run_sync(hash_password, new)
+        await self.repository.set_password_hash(user, hashed_password)
+
+    async def delete_own_account(self, user: User) -> None:
+        """Deletes the user and what they own; a superuser cannot (no one might be left to
+        manage the users)."""
+        if user.is_superuser:
+            raise ForbiddenError(SUPERUSER_DELETE)
+        await self.repository.delete(user)
 
     async def get_many(self, *, offset: int, limit: int) -> Sequence[User]:
         return await self.repository.get_many(offset=offset, limit=limit)

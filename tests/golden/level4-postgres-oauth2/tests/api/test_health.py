@@ -2,8 +2,6 @@
 
 from fastapi.testclient import TestClient
 
-URL = "/api/v1/tasks/"
-
 
 def test_live_200(anon_client: TestClient) -> None:
     response = anon_client.get("/health/live")
@@ -28,7 +26,8 @@ def test_live_200_when_db_down(down_client: TestClient) -> None:
 
 
 def test_db_down_503(down_client: TestClient) -> None:
-    response = down_client.get(URL)
+    credentials = {"email": "ada@example.com", "password": "correct horse battery staple"}
+    response = down_client.post("/api/v1/auth/register", json=credentials)
     assert response.status_code == 503
     assert response.json() == {"detail": "Service temporarily unavailable"}
     assert int(response.headers["Retry-After"]) > 0

@@ -1,4 +1,4 @@
-"""Who may do what: anyone reads, owners write, superusers manage users and everything else."""
+"""Who may do what: users see and change their own data, superusers everything and the users."""
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,26 +10,26 @@ from tests.utils import ADMIN_EMAIL, API, run_db, stored_user
 URL = f"{API}/tasks/"
 ME = f"{API}/auth/me"
 FORBIDDEN = {"detail": "Not enough permissions"}
+NOT_FOUND = {"detail": "Task not found"}
 NO_CREDENTIALS = {"detail": "Not authenticated"}
 
 
-@pytest.mark.parametrize("method", ["POST", "PATCH", "DELETE"])
-def test_write_without_credentials_401(
-    anon_client: TestClient, client: TestClient, method: str
-) -> None:
+@pytest.mark.parametrize("method", ["GET", "POST", "PATCH", "DELETE"])
+def test_without_credentials_401(anon_client: TestClient, client: TestClient, method: str) -> None:
     created = client.post(URL, json=make_payload(0)).json()
     url = URL if method == "POST" else f"{URL}{created['id']}"
-    body = make_payload(1) if method != "DELETE" else None
+    body = make_payload(1) if method in ("POST", "PATCH") else None
     response = anon_client.request(method, url, json=body)
     assert response.status_code == 401
     assert response.json() == NO_CREDENTIALS
     assert client.get(f"{URL}{created['id']}").json() == created
 
 
-def test_read_without_credentials_200(anon_client: TestClient, client: TestClient) -> None:
-    created = client.post(URL, json=make_payload()).json()
-    assert anon_client.get(URL).json() == [created]
-    assert anon_client.get(f"{URL}{created['id']}").json() == created
+def test_list_without_credentials_401(anon_client: TestClient, client: TestClient) -> None:
+    client.post(URL, json=make_payload())
+    response = anon_client.get(URL)
+    assert response.status_code == 401
+    assert response.json() == NO_CREDENTIALS
 
 
 def test_owner_is_the_creator(client: TestClient) -> None:
@@ -37,23 +37,31 @@ def test_owner_is_the_creator(client: TestClient) -> None:
     assert created["owner_id"] == client.get(ME).json()["id"]
 
 
-def test_forbidden_403(client: TestClient, other_client: TestClient) -> None:
-    """Another user may neither change nor delete what they do not own."""
+def test_other_users_items_404(client: TestClient, other_client: TestClient) -> None:
+    """What another user owns does not exist for them: not listed, 404 to read, change, delete."""
     created = client.post(URL, json=make_payload(0)).json()
     item_url = f"{URL}{created['id']}"
-    response = other_client.patch(item_url, json=make_payload(1))
-    assert response.status_code == 403
-    assert response.json() == FORBIDDEN
-    response = other_client.delete(item_url)
-    assert response.status_code == 403
-    assert response.json() == FORBIDDEN
+    listed = other_client.get(URL)
+    assert listed.json() == []
+    assert listed.headers["X-Total-Count"] == "0"
+    for method in ["GET", "PATCH", "DELETE"]:
+        body = make_payload(1) if method == "PATCH" else None
+        response = other_client.request(method, item_url, json=body)
+        assert response.status_code == 404, method
+        assert response.json() == NOT_FOUND
+    assert client.get(URL).json() == [created]
     assert client.get(item_url).json() == created
 
 
-def test_superuser_may_change_anything(client: TestClient, admin_client: TestClient) -> None:
+def test_superuser_sees_and_changes_everything(
+    client: TestClient, other_client: TestClient, admin_client: TestClient
+) -> None:
     created = client.post(URL, json=make_payload(0)).json()
+    theirs = other_client.post(URL, json=make_payload(1)).json()
+    assert admin_client.get(URL).json() == [created, theirs]
     item_url = f"{URL}{created['id']}"
-    assert admin_client.patch(item_url, json=make_payload(1)).status_code == 200
+    assert admin_client.get(item_url).json() == created
+    assert admin_client.patch(item_url, json=make_payload(2)).status_code == 200
     assert admin_client.delete(item_url).status_code == 204
 
 

@@ -41,6 +41,23 @@ def create(client: TestClient, n: int = 0) -> dict[str, Any]:
     return response.json()
 
 
+def test_no_trailing_slash(client: TestClient) -> None:
+    """POST and GET on the collection without its trailing slash: served, not redirected."""
+    response = client.post(URL.rstrip("/"), json=make_payload(), follow_redirects=False)
+    assert response.status_code == 201
+    response = client.get(URL.rstrip("/"), follow_redirects=False)
+    assert response.status_code == 200
+    assert len(response.json()) == 1
+
+
+def test_booleans_default_to_false(client: TestClient) -> None:
+    payload = make_payload()
+    del payload["done"]
+    response = client.post(URL, json=payload)
+    assert response.status_code == 201
+    assert response.json()["done"] is False
+
+
 def test_list_empty(client: TestClient) -> None:
     response = client.get(URL)
     assert response.status_code == 200
@@ -155,6 +172,7 @@ def test_update_duplicate_409(client: TestClient) -> None:
         pytest.param(payload_without("title"), id="missing"),
         pytest.param(payload_with(title=None), id="null"),
         pytest.param(payload_with(title=""), id="empty"),
+        pytest.param(payload_with(title=" \t\n "), id="blank"),
         pytest.param(payload_with(title="x" * 201), id="too_long"),
         pytest.param(payload_with(title="a\x00b"), id="nul_character"),
         pytest.param(payload_with(title=123), id="wrong_type"),
@@ -178,6 +196,7 @@ def test_pagination(client: TestClient) -> None:
     response = client.get(URL, params={"offset": 1, "limit": 1})
     assert response.status_code == 200
     assert [item["id"] for item in response.json()] == ids[1:2]
+    assert response.headers["X-Total-Count"] == "3"
 
 
 def test_wrong_content_type_422(client: TestClient) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app.core.errors import ConflictError, ForbiddenError, NotFoundError
+from app.core.errors import ConflictError, NotFoundError
 from app.models.task import Task
 from app.models.user import User
 from app.schemas.task import TaskCreate, TaskUpdate
@@ -36,8 +36,18 @@ class FakeTaskRepository:
     async def get(self, task_id: int) -> Task | None:
         return self.items.get(task_id)
 
-    async def get_many(self, *, offset: int, limit: int) -> Sequence[Task]:
-        return list(self.items.values())[offset : offset + limit]
+    async def get_many(
+        self,
+        *,
+        offset: int,
+        limit: int,
+        owner_id: int | None = None,
+    ) -> Sequence[Task]:
+        items = [item for item in self.items.values() if owner_id in (None, item.owner_id)]
+        return items[offset : offset + limit]
+
+    async def count(self, *, owner_id: int | None = None) -> int:
+        return len(await self.get_many(offset=0, limit=len(self.items), owner_id=owner_id))
 
     async def create(self, data: TaskCreate, *, owner_id: int) -> Task:
         self.check_unique(data.model_dump())
@@ -86,7 +96,18 @@ async def test_create_sets_the_owner() -> None:
 async def test_get_many_pages() -> None:
     items = service()
     created = [await items.create(new(n), owner=user(1)) for n in range(2)]
-    assert list(await items.get_many(offset=1, limit=1)) == created[1:2]
+    assert list(await items.get_many(offset=1, limit=1, user=user(1))) == created[1:2]
+
+
+async def test_get_many_is_the_users_own() -> None:
+    items = service()
+    mine = await items.create(new(0), owner=user(1))
+    theirs = await items.create(new(1), owner=user(2))
+    assert list(await items.get_many(offset=0, limit=10, user=user(1))) == [mine]
+    everyone = await items.get_many(offset=0, limit=10, user=user(3, superuser=True))
+    assert list(everyone) == [mine, theirs]
+    assert await items.count(user=user(1)) == 1
+    assert await items.count(user=user(3, superuser=True)) == 2
 
 
 async def test_get_missing_raises_not_found() -> None:
@@ -94,13 +115,16 @@ async def test_get_missing_raises_not_found() -> None:
         await service().get(1)
 
 
-async def test_other_user_may_not_change() -> None:
+async def test_other_user_finds_nothing() -> None:
     items = service()
     item = await items.create(new(), owner=user(1))
-    with pytest.raises(ForbiddenError):
+    with pytest.raises(NotFoundError):
+        await items.get_owned(item.id, user(2))
+    with pytest.raises(NotFoundError):
         await items.update(item.id, change(), user=user(2))
-    with pytest.raises(ForbiddenError):
+    with pytest.raises(NotFoundError):
         await items.delete(item.id, user=user(2))
+    assert await items.get_owned(item.id, user(1)) is item
 
 
 async def test_owner_and_superuser_may_change() -> None:

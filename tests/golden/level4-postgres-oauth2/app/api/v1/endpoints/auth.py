@@ -10,7 +10,7 @@ from app.api.deps import CurrentUser, SettingsDep, UserServiceDep
 from app.core.ratelimit import RateLimit
 from app.core.security import create_access_token
 from app.schemas.token import Token
-from app.schemas.user import UserCreate, UserRead
+from app.schemas.user import PasswordChange, UserCreate, UserRead
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -40,3 +40,17 @@ async def login(
 @router.get("/me")
 async def read_me(current_user: CurrentUser) -> UserRead:
     return UserRead.model_validate(current_user)
+
+
+@router.post("/me/password", status_code=204, dependencies=[auth_rate_limit])
+async def change_password(
+    data: PasswordChange, service: UserServiceDep, current_user: CurrentUser
+) -> None:
+    """The current password, checked as at login (and rate limited as login), then the new one."""
+    await service.change_password(current_user, data.current_password, data.new_password)
+
+
+@router.delete("/me", status_code=204)
+async def delete_me(service: UserServiceDep, current_user: CurrentUser) -> None:
+    """Deletes the account and everything it owns (not a superuser's)."""
+    await service.delete_own_account(current_user)

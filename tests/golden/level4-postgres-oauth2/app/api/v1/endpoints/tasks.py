@@ -3,7 +3,7 @@
 HTTP only: the rules live in TaskService.
 """
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from app.api.deps import CurrentUser, IdPath, PaginationDep, TaskServiceDep
 from app.schemas.task import TaskCreate, TaskRead, TaskUpdate
@@ -11,13 +11,28 @@ from app.schemas.task import TaskCreate, TaskRead, TaskUpdate
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 
+# The collection answers with and without its trailing slash (no 307 redirect).
 @router.get("/")
-async def list_tasks(service: TaskServiceDep, pagination: PaginationDep) -> list[TaskRead]:
-    items = await service.get_many(offset=pagination.offset, limit=pagination.limit)
+@router.get("", include_in_schema=False)
+async def list_tasks(
+    service: TaskServiceDep,
+    pagination: PaginationDep,
+    current_user: CurrentUser,
+    response: Response,
+) -> list[TaskRead]:
+    """A page of the user's own tasks (a superuser's: everyone's); the
+    X-Total-Count header says how many there are in all."""
+    response.headers["X-Total-Count"] = str(await service.count(user=current_user))
+    items = await service.get_many(
+        offset=pagination.offset,
+        limit=pagination.limit,
+        user=current_user,
+    )
     return [TaskRead.model_validate(item) for item in items]
 
 
 @router.post("/", status_code=201)
+@router.post("", status_code=201, include_in_schema=False)
 async def create_task(
     data: TaskCreate,
     service: TaskServiceDep,
@@ -28,8 +43,12 @@ async def create_task(
 
 
 @router.get("/{task_id}")
-async def read_task(task_id: IdPath, service: TaskServiceDep) -> TaskRead:
-    return TaskRead.model_validate(await service.get(task_id))
+async def read_task(
+    task_id: IdPath,
+    service: TaskServiceDep,
+    current_user: CurrentUser,
+) -> TaskRead:
+    return TaskRead.model_validate(await service.get_owned(task_id, current_user))
 
 
 @router.patch("/{task_id}")
