@@ -1,0 +1,284 @@
+//! One side's changes against the base, as [`Edit`]s, under a chosen alignment; and how far each
+//! edit could slide over equal lines and still describe the same change (its claim).
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use similar::{Algorithm, DiffOp};
+
+use super::Text;
+
+/// One side's change: base lines `base` replaced by side lines `side`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Edit {
+    pub base: (usize, usize),
+    pub side: (usize, usize),
+}
+
+impl Edit {
+    pub fn is_insertion(&self) -> bool {
+        self.base.0 == self.base.1
+    }
+
+    pub fn is_deletion(&self) -> bool {
+        self.side.0 == self.side.1
+    }
+}
+
+/// The three texts with each distinct line replaced by a number: diffs compare numbers, not
+/// strings, which is what keeps four diffs per merge cheap.
+pub(super) struct Interned {
+    pub base: Vec<u32>,
+    pub ours: Vec<u32>,
+    pub theirs: Vec<u32>,
+}
+
+impl Interned {
+    pub fn new<'a>(base: &Text<'a>, ours: &Text<'a>, theirs: &Text<'a>) -> Interned {
+        let mut ids: HashMap<&'a str, u32> = HashMap::with_capacity(base.lines.len() + 16);
+        let mut intern = |lines: &[&'a str]| -> Vec<u32> {
+            lines
+                .iter()
+                .map(|l| {
+                    let next = ids.len() as u32;
+                    *ids.entry(*l).or_insert(next)
+                })
+                .collect()
+        };
+        let base = intern(&base.lines);
+        let ours = intern(&ours.lines);
+        let theirs = intern(&theirs.lines);
+        Interned { base, ours, theirs }
+    }
+}
+
+/// How the lines of a side are matched with the base's. Both anchor on lines unique to both
+/// texts (patience); between anchors, where equal lines repeat, they choose from opposite ends,
+/// so where a choice among look-alike lines decides a merge, the two disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Alignment {
+    Forward,
+    Backward,
+}
+
+/// The edits that turn `base` into `side` under `alignment`, each a maximal run of changed
+/// lines. Lines are compared by their keys (interned numbers, or the lines themselves).
+pub(super) fn edits<T: Eq + Hash + Clone>(
+    alignment: Alignment,
+    (base_keys, side_keys): (&[T], &[T]),
+    base: &[&str],
+    side: &[&str],
+) -> Vec<Edit> {
+    let mut raw: Vec<Edit> = Vec::new();
+    match alignment {
+        Alignment::Forward => {
+            for op in similar::capture_diff_slices(Algorithm::Patience, base_keys, side_keys) {
+                if let Some(e) = op_edit(&op) {
+                    raw.push(e);
+                }
+            }
+        }
+        Alignment::Backward => {
+            let rev = |k: &[T]| k.iter().rev().cloned().collect::<Vec<T>>();
+            let (b, s) = (rev(base_keys), rev(side_keys));
+            let (nb, ns) = (b.len(), s.len());
+            for op in similar::capture_diff_slices(Algorithm::Patience, &b, &s)
+                .iter()
+                .rev()
+            {
+                if let Some(e) = op_edit(op) {
+                    raw.push(Edit {
+                        base: (nb - e.base.1, nb - e.base.0),
+                        side: (ns - e.side.1, ns - e.side.0),
+                    });
+                }
+            }
+        }
+    }
+    let mut out: Vec<Edit> = Vec::with_capacity(raw.len());
+    for e in raw {
+        push_edit(&mut out, e);
+    }
+    slide_to_best((base_keys, side_keys), base, side, out)
+}
+
+fn op_edit(op: &DiffOp) -> Option<Edit> {
+    let (old, new) = match *op {
+        DiffOp::Equal { .. } => return None,
+        DiffOp::Delete {
+            old_index,
+            old_len,
+            new_index,
+        } => ((old_index, old_index + old_len), (new_index, new_index)),
+        DiffOp::Insert {
+            old_index,
+            new_index,
+            new_len,
+        } => ((old_index, old_index), (new_index, new_index + new_len)),
+        DiffOp::Replace {
+            old_index,
+            old_len,
+            new_index,
+            new_len,
+        } => (
+            (old_index, old_index + old_len),
+            (new_index, new_index + new_len),
+        ),
+    };
+    Some(Edit {
+        base: old,
+        side: new,
+    })
+}
+
+/// Appends `e`, joining it to the previous edit when they touch.
+fn push_edit(out: &mut Vec<Edit>, e: Edit) {
+    match out.last_mut() {
+        Some(prev) if prev.base.1 == e.base.0 && prev.side.1 == e.side.0 => {
+            prev.base.1 = e.base.1;
+            prev.side.1 = e.side.1;
+        }
+        _ => out.push(e),
+    }
+}
+
+/// Each pure deletion and insertion moved, over equal lines, to the place where it reads as a
+/// whole block (see [`best_place`]). Two alignments that differ only in where they put such an
+/// edit then give the same edits, so the merge does not depend on the diff's pick.
+fn slide_to_best<T: Eq>(
+    (base_keys, side_keys): (&[T], &[T]),
+    base: &[&str],
+    side: &[&str],
+    edits: Vec<Edit>,
+) -> Vec<Edit> {
+    let slides = slide_ranges(base_keys, side_keys, &edits);
+    let mut out: Vec<Edit> = Vec::with_capacity(edits.len());
+    for (e, (lo, hi)) in edits.into_iter().zip(slides) {
+        let n = if e.is_insertion() {
+            0
+        } else {
+            e.base.1 - e.base.0
+        };
+        let pure = e.is_insertion() != e.is_deletion();
+        let moved = if pure && hi - lo > n {
+            let s = e.base.0;
+            // Candidate starts lo..=hi-n; the block at start q is base[q..q+n] (deletion) or the
+            // side's lines shifted by q - s (insertion).
+            let first_line = |q: usize| -> &str {
+                if e.is_insertion() {
+                    side[(e.side.0 as isize + q as isize - s as isize) as usize]
+                } else {
+                    base[q]
+                }
+            };
+            let q = best_place(base, lo, hi - n, first_line);
+            let shift = q as isize - s as isize;
+            let by = |x: usize| (x as isize + shift) as usize;
+            Edit {
+                base: (by(e.base.0), by(e.base.1)),
+                side: (by(e.side.0), by(e.side.1)),
+            }
+        } else {
+            e
+        };
+        push_edit(&mut out, moved);
+    }
+    out
+}
+
+/// Among block starts `lo..=hi`, the one whose first line is not blank and least indented, after
+/// a blank line (or at the top), latest first on ties: git's indent heuristic in short. It puts
+/// an added or deleted function's blank lines after it, never splits it from its header, and
+/// keeps look-alike neighbours whole.
+fn best_place<'a>(
+    base: &[&'a str],
+    lo: usize,
+    hi: usize,
+    first_line: impl Fn(usize) -> &'a str,
+) -> usize {
+    (lo..=hi)
+        .min_by_key(|&q| {
+            let line = first_line(q);
+            let blank = line.trim().is_empty();
+            let indent = line.len() - line.trim_start().len();
+            let after_blank = q == 0 || base[q - 1].trim().is_empty();
+            (blank, indent, !after_blank, std::cmp::Reverse(q))
+        })
+        .unwrap_or(lo)
+}
+
+/// How far each pure deletion or insertion of `edits` can slide over equal lines, between the
+/// side's neighbouring edits, and still produce the same side text: base range `(lo, hi)`.
+///
+/// Deleting base `s..e` is the same change as deleting `s+1..e+1` when `base[s] == base[e]`;
+/// inserting `L` at `p` is the same as inserting `L` rotated at `p+1` when `base[p] == L[0]`. The
+/// diff picks one of these places arbitrarily; where the other side edits inside the slide range,
+/// which line that edit applies to depends on that arbitrary pick, so the merge must treat the
+/// whole range as touched. A replacement does not slide (its first and last lines differ from
+/// the base lines it replaces, or the diff would have matched them).
+pub(super) fn slide_ranges<T: Eq>(base: &[T], side: &[T], edits: &[Edit]) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(edits.len());
+    for (i, e) in edits.iter().enumerate() {
+        let floor = if i > 0 { edits[i - 1].base.1 } else { 0 };
+        let ceiling = edits.get(i + 1).map_or(base.len(), |n| n.base.0);
+        let (s, t) = e.base;
+        if e.is_deletion() && !e.is_insertion() {
+            let mut lo = s;
+            while lo > floor && base[lo - 1] == base[lo - 1 + (t - s)] {
+                lo -= 1;
+            }
+            let mut hi = t;
+            while hi < ceiling && base[hi] == base[hi - (t - s)] {
+                hi += 1;
+            }
+            out.push((lo, hi));
+        } else if e.is_insertion() {
+            let lines = &side[e.side.0..e.side.1];
+            let n = lines.len();
+            // Sliding up by k rotates the inserted block; its k-th line from the end must match.
+            let mut lo = s;
+            while lo > floor && base[lo - 1] == lines[(n - 1 - (s - lo) % n) % n] {
+                lo -= 1;
+            }
+            let mut hi = s;
+            while hi < ceiling && base[hi] == lines[(hi - s) % n] {
+                hi += 1;
+            }
+            out.push((lo, hi));
+        } else {
+            out.push(e.base);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deleted_twin_slides_over_the_other() {
+        let base = ["j", "x", "j", "x", "end"];
+        let side = ["j", "x", "end"];
+        let e = edits(Alignment::Forward, (&base, &side), &base, &side);
+        assert_eq!(e.len(), 1);
+        assert_eq!(slide_ranges(&base, &side, &e), [(0, 4)]);
+    }
+
+    #[test]
+    fn an_insertion_slides_over_equal_lines() {
+        let base = ["a", "", "b"];
+        let side = ["a", "", "", "b"];
+        let e = edits(Alignment::Backward, (&base, &side), &base, &side);
+        let (lo, hi) = slide_ranges(&base, &side, &e)[0];
+        assert_eq!((lo, hi), (1, 2));
+    }
+
+    #[test]
+    fn a_replacement_does_not_slide() {
+        let base = ["a", "b", "a"];
+        let side = ["a", "c", "a"];
+        let e = edits(Alignment::Backward, (&base, &side), &base, &side);
+        assert_eq!(slide_ranges(&base, &side, &e), [(1, 2)]);
+    }
+}
