@@ -34,27 +34,23 @@ pub(super) struct Cluster {
     pub conflict: bool,
 }
 
-/// The claim each edit makes on the base. A deletion claims its whole slide range: which of
-/// several equal stretches it removes is the diff's arbitrary pick, so an edit of the other side
-/// inside any of them must meet it. An insertion claims only its point, which `diff` has already
-/// placed by content (the same under every alignment).
+/// Tags each side's edits with its claim (see [`super::diff::claims`]), sorted by claim.
 pub(super) fn tag(
     ours: &[Edit],
-    ours_slides: &[(usize, usize)],
+    ours_claims: &[(usize, usize)],
     theirs: &[Edit],
-    theirs_slides: &[(usize, usize)],
+    theirs_claims: &[(usize, usize)],
 ) -> Vec<Tagged> {
     let mut all = Vec::with_capacity(ours.len() + theirs.len());
-    for (side, edits, slides) in [
-        (Side::Ours, ours, ours_slides),
-        (Side::Theirs, theirs, theirs_slides),
+    for (side, edits, claims) in [
+        (Side::Ours, ours, ours_claims),
+        (Side::Theirs, theirs, theirs_claims),
     ] {
-        for (e, slide) in edits.iter().zip(slides) {
-            let claim = if e.is_insertion() { e.base } else { *slide };
+        for (e, claim) in edits.iter().zip(claims) {
             all.push(Tagged {
                 side,
                 edit: *e,
-                claim,
+                claim: *claim,
             });
         }
     }

@@ -197,14 +197,59 @@ fn best_place<'a>(
     first_line: impl Fn(usize) -> &'a str,
 ) -> usize {
     (lo..=hi)
-        .min_by_key(|&q| {
-            let line = first_line(q);
-            let blank = line.trim().is_empty();
-            let indent = line.len() - line.trim_start().len();
-            let after_blank = q == 0 || base[q - 1].trim().is_empty();
-            (blank, indent, !after_blank, std::cmp::Reverse(q))
-        })
+        .min_by_key(|&q| (place_score(base, q, first_line(q)), std::cmp::Reverse(q)))
         .unwrap_or(lo)
+}
+
+/// How well a block starting at base position `q` with `line` reads as a whole (lower is better).
+fn place_score(base: &[&str], q: usize, line: &str) -> (bool, usize, bool) {
+    let blank = line.trim().is_empty();
+    let indent = line.len() - line.trim_start().len();
+    let after_blank = q == 0 || base[q - 1].trim().is_empty();
+    (blank, indent, !after_blank)
+}
+
+/// The base range each edit claims: a deletion its whole slide range; an insertion the span of
+/// the places that read as well as the one chosen (a look-alike block inserted among its twins
+/// could be any of them; a block that only reads whole in one place is there); a replacement its
+/// own lines. Any edit whose new lines end with a copy of the base lines after it, or begin with
+/// a copy of those before it, also claims those base lines.
+pub(super) fn claims(
+    (base_keys, side_keys): (&[u32], &[u32]),
+    base: &[&str],
+    side: &[&str],
+    edits: &[Edit],
+) -> Vec<(usize, usize)> {
+    let slides = slide_ranges(base_keys, side_keys, edits);
+    edits
+        .iter()
+        .zip(slides)
+        .map(|(e, (lo, hi))| {
+            let (s, t) = e.base;
+            let (mut from, mut to) = (lo, hi);
+            if e.is_insertion() && lo < hi {
+                let first = |q: usize| side[(e.side.0 as isize + q as isize - s as isize) as usize];
+                let best = place_score(base, s, first(s));
+                let ties: Vec<usize> = (lo..=hi)
+                    .filter(|&q| place_score(base, q, first(q)) == best)
+                    .collect();
+                (from, to) = (ties[0].min(s), ties[ties.len() - 1].max(s));
+            }
+            // A block that ends with a copy of the base lines after it (or starts with a copy of
+            // those before it) could as well be those base lines, with the copy inserted beyond
+            // them: an edit of the other side there could belong to either copy.
+            let inserted = &side_keys[e.side.0..e.side.1];
+            let after = (1..=inserted.len().min(base_keys.len() - t))
+                .filter(|&m| inserted[inserted.len() - m..] == base_keys[t..t + m])
+                .max()
+                .unwrap_or(0);
+            let before = (1..=inserted.len().min(s))
+                .filter(|&m| inserted[..m] == base_keys[s - m..s])
+                .max()
+                .unwrap_or(0);
+            (from.min(s - before), to.max(t + after))
+        })
+        .collect()
 }
 
 /// How far each pure deletion or insertion of `edits` can slide over equal lines, between the

@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use similar::Algorithm;
 
 use cluster::{Cluster, Side};
-use diff::{Alignment, Edit, Interned, edits, slide_ranges};
+use diff::{Alignment, Edit, Interned, claims, edits};
 pub use text::{Text, is_binary};
 
 /// git's conflict marker length: what `git diff --check` and pre-commit hooks look for.
@@ -336,9 +336,19 @@ fn build<'a>(
     let theirs_edits = edits(alg, (&ids.base, &ids.theirs), &base.lines, &theirs.lines);
     let all = cluster::tag(
         &ours_edits,
-        &slide_ranges(&ids.base, &ids.ours, &ours_edits),
+        &claims(
+            (&ids.base, &ids.ours),
+            &base.lines,
+            &ours.lines,
+            &ours_edits,
+        ),
         &theirs_edits,
-        &slide_ranges(&ids.base, &ids.theirs, &theirs_edits),
+        &claims(
+            (&ids.base, &ids.theirs),
+            &base.lines,
+            &theirs.lines,
+            &theirs_edits,
+        ),
     );
     let mut clusters = cluster::clusters(&all, base, ours, theirs);
     force(&mut clusters, forced);
@@ -351,6 +361,7 @@ fn build<'a>(
         .map(|c| cluster::resolve(base, ours, theirs, c, &moved))
         .collect();
     let mut unsafe_clean = duplicated_blocks(base, ours, theirs, &clusters, &resolved);
+    unsafe_clean.extend(ambiguous_context(ids, &clusters, &resolved));
     unsafe_clean.extend(moved_and_deleted(base, ours, theirs, &clusters, &resolved));
     for i in unsafe_clean {
         clusters[i].conflict = true;
@@ -554,6 +565,53 @@ fn duplicated_blocks<'a>(
     }
     out.sort_unstable();
     out.dedup();
+    out
+}
+
+/// Most lines of context looked at on each side of a change to find where it is.
+const MAX_CONTEXT: usize = 12;
+
+/// Clean clusters changed by one side only whose surroundings the other side copied or removed
+/// a copy of. The change is placed by the base lines around it; when the other side holds those
+/// lines a different number of times than the base (a duplicated job, a deleted look-alike
+/// function), which copy the change belongs to is the alignment's guess, so it conflicts. The
+/// context is the nearest lines on both sides, grown until it is unique in the base and in the
+/// other side (or `MAX_CONTEXT` lines each way).
+fn ambiguous_context(ids: &Interned, clusters: &[Cluster], resolved: &[Hunk<'_>]) -> Vec<usize> {
+    let count = |text: &[u32], window: &[u32]| -> usize {
+        if window.is_empty() || window.len() > text.len() {
+            return 0;
+        }
+        text.windows(window.len()).filter(|w| *w == window).count()
+    };
+    let mut out = Vec::new();
+    for (i, (c, h)) in clusters.iter().zip(resolved).enumerate() {
+        let other = match h {
+            Hunk::Clean {
+                origin: Origin::Ours,
+                ..
+            } => &ids.theirs,
+            Hunk::Clean {
+                origin: Origin::Theirs,
+                ..
+            } => &ids.ours,
+            _ => continue,
+        };
+        let n = ids.base.len();
+        let mut k = 1;
+        let window = loop {
+            let window = &ids.base[c.start.saturating_sub(k)..(c.end + k).min(n)];
+            let settled = count(&ids.base, window) <= 1 && count(other, window) <= 1;
+            if k >= MAX_CONTEXT || settled || window.len() == n {
+                break window;
+            }
+            k += 1;
+        };
+        let (in_base, in_other) = (count(&ids.base, window), count(other, window));
+        if in_other > 0 && in_other != in_base {
+            out.push(i);
+        }
+    }
     out
 }
 
