@@ -631,25 +631,25 @@ fn moved_and_deleted<'a>(
         (Side::Theirs, theirs, Side::Ours, ours),
     ] {
         // Every edit of each side, with its cluster.
-        let edits_of = |s: Side| -> Vec<(Edit, usize)> {
-            let mut v: Vec<(Edit, usize)> = clusters
+        let edits_of = |s: Side| -> Vec<(cluster::Tagged, usize)> {
+            let mut v: Vec<(cluster::Tagged, usize)> = clusters
                 .iter()
                 .enumerate()
                 .flat_map(|(i, c)| {
                     c.members
                         .iter()
                         .filter(|m| m.side == s)
-                        .map(move |m| (m.edit, i))
+                        .map(move |m| (*m, i))
                 })
                 .collect();
-            v.sort_by_key(|(e, _)| e.base);
+            v.sort_by_key(|(t, _)| t.edit.base);
             v
         };
         let (mine, theirs_edits) = (edits_of(side), edits_of(other));
         // Substantive base lines this side deletes, by content.
         let mut deleted: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        for (e, _) in &mine {
-            for i in e.base.0..e.base.1 {
+        for (t, _) in &mine {
+            for i in t.edit.base.0..t.edit.base.1 {
                 let l = base.lines[i].trim();
                 if l.len() >= 4 && wordy(l) {
                     deleted.entry(l).or_default().push(i);
@@ -659,7 +659,8 @@ fn moved_and_deleted<'a>(
         if deleted.is_empty() {
             continue;
         }
-        for (e, ci) in &mine {
+        for (t, ci) in &mine {
+            let e = &t.edit;
             if matches!(resolved[*ci], Hunk::Conflict { .. }) {
                 continue;
             }
@@ -673,16 +674,19 @@ fn moved_and_deleted<'a>(
                     }
                     // The other side deleted or changed base line i, and does not add it itself
                     // where this side does.
+                    // The other side deleted or changed base line i (or, among look-alike
+                    // lines, one it could be: its claim), and does not add it itself where
+                    // this side does.
                     let gone = theirs_edits.iter().any(|(o, _)| {
-                        o.base.0 <= i
-                            && i < o.base.1
-                            && !other_text.lines[o.side.0..o.side.1]
+                        o.claim.0 <= i
+                            && i < o.claim.1
+                            && !other_text.lines[o.edit.side.0..o.edit.side.1]
                                 .iter()
                                 .any(|x| x.trim() == l)
                     });
                     let follows = theirs_edits.iter().any(|(o, oc)| {
                         oc == ci
-                            && other_text.lines[o.side.0..o.side.1]
+                            && other_text.lines[o.edit.side.0..o.edit.side.1]
                                 .iter()
                                 .any(|x| x.trim() == l)
                     });
