@@ -239,8 +239,8 @@ proptest! {
                     let eq = (mid..lines.len()).find(|&j| lines[j] == "=======").unwrap();
                     let end = (eq..lines.len()).find(|&j| lines[j].starts_with(">>>>>>> ")).unwrap();
                     let (o, t) = (&lines[i + 1..mid], &lines[eq + 1..end]);
-                    prop_assert!(o.first().is_none() || o.first() != t.first(), "{text}");
-                    prop_assert!(o.last().is_none() || o.last() != t.last(), "{text}");
+                    prop_assert!(o.is_empty() || o.first() != t.first(), "{text}");
+                    prop_assert!(o.is_empty() || o.last() != t.last(), "{text}");
                     i = end;
                 }
                 i += 1;

@@ -2,7 +2,7 @@
 //! edit could slide over equal lines and still describe the same change (its claim).
 
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use similar::{Algorithm, DiffOp};
 
@@ -25,17 +25,56 @@ impl Edit {
     }
 }
 
+/// A hash map with a fast, non-cryptographic hasher (FxHash's multiply-rotate): the keys are
+/// the file's own lines, and hashing them with SipHash was a third of the merge's time.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The three texts with each distinct line replaced by a number: diffs compare numbers, not
 /// strings, which is what keeps four diffs per merge cheap.
 pub(super) struct Interned {
     pub base: Vec<u32>,
     pub ours: Vec<u32>,
     pub theirs: Vec<u32>,
+    /// How many distinct lines the three texts have.
+    pub distinct: usize,
+    /// How often each line (by number) occurs in each text.
+    pub base_counts: Vec<u32>,
+    pub ours_counts: Vec<u32>,
+    pub theirs_counts: Vec<u32>,
 }
 
 impl Interned {
     pub fn new<'a>(base: &Text<'a>, ours: &Text<'a>, theirs: &Text<'a>) -> Interned {
-        let mut ids: HashMap<&'a str, u32> = HashMap::with_capacity(base.lines.len() + 16);
+        let mut ids: FastMap<&'a str, u32> = FastMap::default();
+        ids.reserve(base.lines.len() + 16);
         let mut intern = |lines: &[&'a str]| -> Vec<u32> {
             lines
                 .iter()
@@ -48,7 +87,21 @@ impl Interned {
         let base = intern(&base.lines);
         let ours = intern(&ours.lines);
         let theirs = intern(&theirs.lines);
-        Interned { base, ours, theirs }
+        let distinct = ids.len();
+        let counts = |text: &[u32]| {
+            let mut c = vec![0u32; distinct];
+            text.iter().for_each(|id| c[*id as usize] += 1);
+            c
+        };
+        Interned {
+            distinct,
+            base_counts: counts(&base),
+            ours_counts: counts(&ours),
+            theirs_counts: counts(&theirs),
+            base,
+            ours,
+            theirs,
+        }
     }
 }
 
@@ -62,36 +115,48 @@ pub(super) enum Alignment {
 }
 
 /// The edits that turn `base` into `side` under `alignment`, each a maximal run of changed
-/// lines. Lines are compared by their keys (interned numbers, or the lines themselves).
-pub(super) fn edits<T: Eq + Hash + Clone>(
+/// lines. Lines are compared by their keys (any equality: the lines themselves, say).
+pub(super) fn edits<'k, T: Eq + Hash>(
     alignment: Alignment,
-    (base_keys, side_keys): (&[T], &[T]),
+    (base_keys, side_keys): (&'k [T], &'k [T]),
+    base: &[&str],
+    side: &[&str],
+) -> Vec<Edit> {
+    let mut ids: FastMap<&'k T, u32> = FastMap::default();
+    ids.reserve(base_keys.len() + side_keys.len());
+    let mut number = |text: &'k [T]| -> Vec<u32> {
+        let mut v = Vec::with_capacity(text.len());
+        for k in text {
+            let next = ids.len() as u32;
+            v.push(*ids.entry(k).or_insert(next));
+        }
+        v
+    };
+    let (b, s) = (number(base_keys), number(side_keys));
+    let distinct = ids.len();
+    edits_numbered(alignment, (&b, &s), distinct, base, side)
+}
+
+/// [`edits`] for lines already numbered `0..distinct` (see [`Interned`]).
+pub(super) fn edits_numbered(
+    alignment: Alignment,
+    (base_keys, side_keys): (&[u32], &[u32]),
+    distinct: usize,
     base: &[&str],
     side: &[&str],
 ) -> Vec<Edit> {
     let mut raw: Vec<Edit> = Vec::new();
     match alignment {
-        Alignment::Forward => {
-            for op in similar::capture_diff_slices(Algorithm::Patience, base_keys, side_keys) {
-                if let Some(e) = op_edit(&op) {
-                    raw.push(e);
-                }
-            }
-        }
+        Alignment::Forward => raw = patience(base_keys, side_keys, distinct),
         Alignment::Backward => {
-            let rev = |k: &[T]| k.iter().rev().cloned().collect::<Vec<T>>();
+            let rev = |k: &[u32]| k.iter().rev().copied().collect::<Vec<u32>>();
             let (b, s) = (rev(base_keys), rev(side_keys));
             let (nb, ns) = (b.len(), s.len());
-            for op in similar::capture_diff_slices(Algorithm::Patience, &b, &s)
-                .iter()
-                .rev()
-            {
-                if let Some(e) = op_edit(op) {
-                    raw.push(Edit {
-                        base: (nb - e.base.1, nb - e.base.0),
-                        side: (ns - e.side.1, ns - e.side.0),
-                    });
-                }
+            for e in patience(&b, &s, distinct).iter().rev() {
+                raw.push(Edit {
+                    base: (nb - e.base.1, nb - e.base.0),
+                    side: (ns - e.side.1, ns - e.side.0),
+                });
             }
         }
     }
@@ -102,33 +167,125 @@ pub(super) fn edits<T: Eq + Hash + Clone>(
     slide_to_best((base_keys, side_keys), base, side, out)
 }
 
-fn op_edit(op: &DiffOp) -> Option<Edit> {
-    let (old, new) = match *op {
-        DiffOp::Equal { .. } => return None,
-        DiffOp::Delete {
-            old_index,
-            old_len,
-            new_index,
-        } => ((old_index, old_index + old_len), (new_index, new_index)),
-        DiffOp::Insert {
-            old_index,
-            new_index,
-            new_len,
-        } => ((old_index, old_index), (new_index, new_index + new_len)),
-        DiffOp::Replace {
-            old_index,
-            old_len,
-            new_index,
-            new_len,
-        } => (
-            (old_index, old_index + old_len),
-            (new_index, new_index + new_len),
-        ),
+/// Patience diff: lines unique to both ranges, in an increasing run, anchor the alignment; the
+/// gaps between anchors are aligned the same way, and Myers aligns a gap with no unique lines.
+/// Lines are numbered densely first, so the counting needs no hashing: this is what keeps four
+/// diffs per merge near the cost of one.
+fn patience(b: &[u32], s: &[u32], distinct: usize) -> Vec<Edit> {
+    let mut scratch = Scratch {
+        in_base: vec![0; distinct],
+        in_side: vec![0; distinct],
+        at_base: vec![0; distinct],
     };
-    Some(Edit {
-        base: old,
-        side: new,
-    })
+    let mut matches: Vec<(usize, usize, usize)> = Vec::new();
+    align(b, s, (0, b.len()), (0, s.len()), &mut scratch, &mut matches);
+    matches.sort_unstable();
+    // The edits are the gaps between matched runs.
+    let mut out = Vec::new();
+    let (mut pb, mut ps) = (0, 0);
+    for (mb, ms, len) in matches
+        .into_iter()
+        .chain(std::iter::once((b.len(), s.len(), 0)))
+    {
+        if mb > pb || ms > ps {
+            out.push(Edit {
+                base: (pb, mb),
+                side: (ps, ms),
+            });
+        }
+        (pb, ps) = (mb + len, ms + len);
+    }
+    out
+}
+
+/// Per-line counters for [`align`], kept zeroed between calls.
+struct Scratch {
+    in_base: Vec<u32>,
+    in_side: Vec<u32>,
+    at_base: Vec<usize>,
+}
+
+/// Appends the matched runs `(base, side, len)` of `b[bl..bh]` against `s[sl..sh]`.
+fn align(
+    b: &[u32],
+    s: &[u32],
+    (bl, bh): (usize, usize),
+    (sl, sh): (usize, usize),
+    scratch: &mut Scratch,
+    out: &mut Vec<(usize, usize, usize)>,
+) {
+    // No trimming of equal ends first: lines repeated there would look unique inside.
+    if bl == bh || sl == sh {
+        return;
+    }
+    for (i, &id) in b.iter().enumerate().take(bh).skip(bl) {
+        scratch.in_base[id as usize] += 1;
+        scratch.at_base[id as usize] = i;
+    }
+    for &id in &s[sl..sh] {
+        scratch.in_side[id as usize] += 1;
+    }
+    // Lines unique in both ranges, in side order, with their base positions.
+    let unique: Vec<(usize, usize)> = (sl..sh)
+        .filter(|&j| {
+            let id = s[j] as usize;
+            scratch.in_base[id] == 1 && scratch.in_side[id] == 1
+        })
+        .map(|j| (scratch.at_base[s[j] as usize], j))
+        .collect();
+    for &id in &b[bl..bh] {
+        scratch.in_base[id as usize] = 0;
+    }
+    for &id in &s[sl..sh] {
+        scratch.in_side[id as usize] = 0;
+    }
+    let anchors = longest_increasing(&unique);
+    if anchors.is_empty() {
+        for op in similar::capture_diff(Algorithm::Myers, b, bl..bh, s, sl..sh) {
+            if let DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = op
+            {
+                out.push((old_index, new_index, len));
+            }
+        }
+        return;
+    }
+    let (mut pb, mut ps) = (bl, sl);
+    for (ab, at_side) in anchors {
+        align(b, s, (pb, ab), (ps, at_side), scratch, out);
+        out.push((ab, at_side, 1));
+        (pb, ps) = (ab + 1, at_side + 1);
+    }
+    align(b, s, (pb, bh), (ps, sh), scratch, out);
+}
+
+/// The longest run of `pairs` (sorted by side position) whose base positions increase.
+fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    // Patience sorting: `tails[k]` ends the best run of length k + 1; `prev` links back.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (i, &(base, _)) in pairs.iter().enumerate() {
+        let k = tails.partition_point(|&t| pairs[t].0 < base);
+        if k > 0 {
+            prev[i] = Some(tails[k - 1]);
+        }
+        if k == tails.len() {
+            tails.push(i);
+        } else {
+            tails[k] = i;
+        }
+    }
+    let mut run = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied();
+    while let Some(i) = at {
+        run.push(pairs[i]);
+        at = prev[i];
+    }
+    run.reverse();
+    run
 }
 
 /// Appends `e`, joining it to the previous edit when they touch.

@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use similar::Algorithm;
 
 use cluster::{Cluster, Side};
-use diff::{Alignment, Edit, Interned, claims, edits};
+use diff::{Alignment, Edit, Interned, claims, edits_numbered};
 pub use text::{Text, is_binary};
 
 /// git's conflict marker length: what `git diff --check` and pre-commit hooks look for.
@@ -191,8 +191,32 @@ impl<'a> Merge<'a> {
     /// The merge of three texts, clean only where two alignments agree on a clean result.
     pub fn compute(base: &Text<'a>, ours: &Text<'a>, theirs: &Text<'a>) -> Merge<'a> {
         let ids = Interned::new(base, ours, theirs);
-        let first = build(base, ours, theirs, &ids, Alignment::Forward, &[]);
-        let second = build(base, ours, theirs, &ids, Alignment::Backward, &[]);
+        let side_edits = |alignment| {
+            (
+                edits_numbered(
+                    alignment,
+                    (&ids.base, &ids.ours),
+                    ids.distinct,
+                    &base.lines,
+                    &ours.lines,
+                ),
+                edits_numbered(
+                    alignment,
+                    (&ids.base, &ids.theirs),
+                    ids.distinct,
+                    &base.lines,
+                    &theirs.lines,
+                ),
+            )
+        };
+        let forward = side_edits(Alignment::Forward);
+        let backward = side_edits(Alignment::Backward);
+        let first = build(base, ours, theirs, &ids, (&forward.0, &forward.1), &[]);
+        if forward == backward {
+            // The same edits: the second alignment can only agree.
+            return Merge::finish(first, base, ours, theirs);
+        }
+        let second = build(base, ours, theirs, &ids, (&backward.0, &backward.1), &[]);
         let (a, b) = (tokens(&first), tokens(&second));
         let built = if a.iter().map(|t| t.0).eq(b.iter().map(|t| t.0)) {
             first
@@ -214,8 +238,12 @@ impl<'a> Merge<'a> {
                 forced.push(span_of(&a, op.old_range()));
                 forced.push(span_of(&b, op.new_range()));
             }
-            build(base, ours, theirs, &ids, Alignment::Forward, &forced)
+            build(base, ours, theirs, &ids, (&forward.0, &forward.1), &forced)
         };
+        Merge::finish(built, base, ours, theirs)
+    }
+
+    fn finish(built: Built<'a>, base: &Text<'a>, ours: &Text<'a>, theirs: &Text<'a>) -> Merge<'a> {
         let hunks = built.hunks;
         let final_newline = final_newline(&hunks, base, ours, theirs);
         Merge {
@@ -329,32 +357,25 @@ fn build<'a>(
     ours: &Text<'a>,
     theirs: &Text<'a>,
     ids: &Interned,
-    alg: Alignment,
+    (ours_edits, theirs_edits): (&[Edit], &[Edit]),
     forced: &[(usize, usize)],
 ) -> Built<'a> {
-    let ours_edits = edits(alg, (&ids.base, &ids.ours), &base.lines, &ours.lines);
-    let theirs_edits = edits(alg, (&ids.base, &ids.theirs), &base.lines, &theirs.lines);
     let all = cluster::tag(
-        &ours_edits,
-        &claims(
-            (&ids.base, &ids.ours),
-            &base.lines,
-            &ours.lines,
-            &ours_edits,
-        ),
-        &theirs_edits,
+        ours_edits,
+        &claims((&ids.base, &ids.ours), &base.lines, &ours.lines, ours_edits),
+        theirs_edits,
         &claims(
             (&ids.base, &ids.theirs),
             &base.lines,
             &theirs.lines,
-            &theirs_edits,
+            theirs_edits,
         ),
     );
     let mut clusters = cluster::clusters(&all, base, ours, theirs);
     force(&mut clusters, forced);
     let moved = (
-        moved_lines(base, ours, &ours_edits),
-        moved_lines(base, theirs, &theirs_edits),
+        moved_lines(base, ours, ours_edits),
+        moved_lines(base, theirs, theirs_edits),
     );
     let mut resolved: Vec<Hunk<'a>> = clusters
         .iter()
@@ -578,36 +599,84 @@ const MAX_CONTEXT: usize = 12;
 /// context is the nearest lines on both sides, grown until it is unique in the base and in the
 /// other side (or `MAX_CONTEXT` lines each way).
 fn ambiguous_context(ids: &Interned, clusters: &[Cluster], resolved: &[Hunk<'_>]) -> Vec<usize> {
-    let count = |text: &[u32], window: &[u32]| -> usize {
-        if window.is_empty() || window.len() > text.len() {
-            return 0;
+    if !resolved.iter().any(|h| {
+        matches!(
+            h,
+            Hunk::Clean {
+                origin: Origin::Ours | Origin::Theirs,
+                ..
+            }
+        )
+    }) {
+        return Vec::new();
+    }
+    // Where each line occurs, per text, so a window is looked up only where its first line is;
+    // built on first need (most changes hold a line unique to both texts).
+    let index = |text: &[u32]| -> HashMap<u32, Vec<usize>> {
+        let mut map: HashMap<u32, Vec<usize>> = HashMap::with_capacity(text.len());
+        for (i, id) in text.iter().enumerate() {
+            map.entry(*id).or_default().push(i);
         }
-        text.windows(window.len()).filter(|w| *w == window).count()
+        map
+    };
+    let mut indexes: Option<[HashMap<u32, Vec<usize>>; 3]> = None;
+    let count = |text: &[u32], at: &HashMap<u32, Vec<usize>>, window: &[u32]| -> usize {
+        let Some(first) = window.first() else {
+            return 0;
+        };
+        at.get(first).map_or(0, |starts| {
+            starts
+                .iter()
+                .filter(|&&p| text.get(p..p + window.len()) == Some(window))
+                .count()
+        })
     };
     let mut out = Vec::new();
     for (i, (c, h)) in clusters.iter().zip(resolved).enumerate() {
-        let other = match h {
+        let (other, which) = match h {
             Hunk::Clean {
                 origin: Origin::Ours,
                 ..
-            } => &ids.theirs,
+            } => (&ids.theirs, 2),
             Hunk::Clean {
                 origin: Origin::Theirs,
                 ..
-            } => &ids.ours,
+            } => (&ids.ours, 1),
             _ => continue,
         };
         let n = ids.base.len();
+        // A line that occurs once in the base and at most once in the other side pins the
+        // change down: no window search needed.
+        let other_counts = if std::ptr::eq(other, &ids.ours) {
+            &ids.ours_counts
+        } else {
+            &ids.theirs_counts
+        };
+        let near = &ids.base[c.start.saturating_sub(1)..(c.end + 1).min(n)];
+        if near
+            .iter()
+            .any(|id| ids.base_counts[*id as usize] == 1 && other_counts[*id as usize] <= 1)
+        {
+            continue;
+        }
+        let [base_at, ours_at, theirs_at] =
+            indexes.get_or_insert_with(|| [index(&ids.base), index(&ids.ours), index(&ids.theirs)]);
+        let other_at = if which == 1 { &*ours_at } else { &*theirs_at };
+        let base_at = &*base_at;
         let mut k = 1;
         let window = loop {
             let window = &ids.base[c.start.saturating_sub(k)..(c.end + k).min(n)];
-            let settled = count(&ids.base, window) <= 1 && count(other, window) <= 1;
+            let settled =
+                count(&ids.base, base_at, window) <= 1 && count(other, other_at, window) <= 1;
             if k >= MAX_CONTEXT || settled || window.len() == n {
                 break window;
             }
             k += 1;
         };
-        let (in_base, in_other) = (count(&ids.base, window), count(other, window));
+        let (in_base, in_other) = (
+            count(&ids.base, base_at, window),
+            count(other, other_at, window),
+        );
         if in_other > 0 && in_other != in_base {
             out.push(i);
         }
