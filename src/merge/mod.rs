@@ -382,7 +382,12 @@ fn build<'a>(
         .map(|c| cluster::resolve(base, ours, theirs, c, &moved))
         .collect();
     let mut unsafe_clean = duplicated_blocks(base, ours, theirs, &clusters, &resolved);
-    unsafe_clean.extend(ambiguous_context(ids, &clusters, &resolved));
+    unsafe_clean.extend(ambiguous_context(
+        ids,
+        &clusters,
+        &resolved,
+        (ours_edits, theirs_edits),
+    ));
     unsafe_clean.extend(moved_and_deleted(base, ours, theirs, &clusters, &resolved));
     for i in unsafe_clean {
         clusters[i].conflict = true;
@@ -515,15 +520,17 @@ fn moved_lines<'a>(base: &Text<'a>, side: &Text<'a>, edits: &[Edit]) -> HashSet<
         .collect()
 }
 
-/// Two neighbouring lines, trimmed: the unit a duplicated block is recognised by.
-type Pair<'a> = (&'a str, &'a str);
+/// Neighbouring non-blank lines, trimmed: the unit a duplicated block is recognised by. Three of
+/// them (two are too few: look-alike functions added by both sides share boilerplate pairs), or
+/// the whole of an added block of two.
+type Pair<'a> = Vec<&'a str>;
 
 fn wordy(line: &str) -> bool {
     line.chars().any(char::is_alphanumeric)
 }
 
-/// Clusters a clean merge would use to write one block twice: both sides add the same block (two
-/// neighbouring lines, one of them wordy) in different places, as when both move a function to
+/// Clusters a clean merge would use to write one block twice: both sides add the same block
+/// (three neighbouring lines, two of them wordy) in different places, as when both move a function to
 /// different places or both add the same helper at different points. Only the clusters that add
 /// the block conflict; the unchanged lines between them stay clean.
 fn duplicated_blocks<'a>(
@@ -533,15 +540,26 @@ fn duplicated_blocks<'a>(
     clusters: &[Cluster],
     resolved: &[Hunk<'a>],
 ) -> Vec<usize> {
-    let pairs = |lines: &[&'a str]| -> Vec<(&'a str, &'a str)> {
+    let solid = |lines: &[&'a str]| -> Vec<&'a str> {
         lines
-            .windows(2)
-            .map(|w| (w[0].trim(), w[1].trim()))
-            .filter(|(a, b)| wordy(a) || wordy(b))
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let pairs = |lines: &[&'a str]| -> Vec<Pair<'a>> {
+        let nb = solid(lines);
+        let size = nb.len().min(3);
+        if size < 2 {
+            return Vec::new();
+        }
+        nb.windows(size)
+            .filter(|w| w.iter().filter(|l| wordy(l)).count() >= 2)
+            .map(<[&str]>::to_vec)
             .collect()
     };
     // The blocks each clean cluster adds, per side.
-    let added = |side: Side, text: &Text<'a>| -> HashMap<(&'a str, &'a str), Vec<usize>> {
+    let added = |side: Side, text: &Text<'a>| -> HashMap<Pair<'a>, Vec<usize>> {
         let mut map: HashMap<_, Vec<usize>> = HashMap::new();
         for (i, c) in clusters.iter().enumerate() {
             if matches!(resolved[i], Hunk::Conflict { .. }) {
@@ -575,12 +593,17 @@ fn duplicated_blocks<'a>(
         pos = c.end;
     }
     result.extend_from_slice(&base.lines[pos..]);
-    let count =
-        |lines: &[&'a str], key: &(&str, &str)| pairs(lines).iter().filter(|p| *p == key).count();
+    let (result, in_ours, in_theirs) = (solid(&result), solid(&ours.lines), solid(&theirs.lines));
+    let count = |lines: &[&str], key: &Pair<'a>| {
+        lines
+            .windows(key.len())
+            .filter(|w| *w == key.as_slice())
+            .count()
+    };
     let mut out = Vec::new();
     for (key, o, t) in shared {
         let r = count(&result, key);
-        if r > count(&ours.lines, key).max(count(&theirs.lines, key)) {
+        if r > count(&in_ours, key).max(count(&in_theirs, key)) {
             out.extend(o.iter().chain(t.iter()).copied());
         }
     }
@@ -598,7 +621,21 @@ const MAX_CONTEXT: usize = 12;
 /// function), which copy the change belongs to is the alignment's guess, so it conflicts. The
 /// context is the nearest lines on both sides, grown until it is unique in the base and in the
 /// other side (or `MAX_CONTEXT` lines each way).
-fn ambiguous_context(ids: &Interned, clusters: &[Cluster], resolved: &[Hunk<'_>]) -> Vec<usize> {
+fn ambiguous_context(
+    ids: &Interned,
+    clusters: &[Cluster],
+    resolved: &[Hunk<'_>],
+    (ours_edits, theirs_edits): (&[Edit], &[Edit]),
+) -> Vec<usize> {
+    // Only a side that inserts or deletes whole blocks can change how often a stretch occurs;
+    // one that only rewrites lines in place leaves every copy where it was.
+    let moves_blocks = |edits: &[Edit]| {
+        edits.iter().any(|e| {
+            (e.is_insertion() || e.is_deletion())
+                && (e.base.1 - e.base.0).max(e.side.1 - e.side.0) >= 2
+        })
+    };
+    let (ours_blocks, theirs_blocks) = (moves_blocks(ours_edits), moves_blocks(theirs_edits));
     if !resolved.iter().any(|h| {
         matches!(
             h,
@@ -637,11 +674,11 @@ fn ambiguous_context(ids: &Interned, clusters: &[Cluster], resolved: &[Hunk<'_>]
             Hunk::Clean {
                 origin: Origin::Ours,
                 ..
-            } => (&ids.theirs, 2),
+            } if theirs_blocks => (&ids.theirs, 2),
             Hunk::Clean {
                 origin: Origin::Theirs,
                 ..
-            } => (&ids.ours, 1),
+            } if ours_blocks => (&ids.ours, 1),
             _ => continue,
         };
         let n = ids.base.len();
