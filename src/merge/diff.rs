@@ -361,6 +361,10 @@ fn best_place<'a>(
 /// How well a block starting at base position `q` with `line` reads as a whole (lower is better).
 fn place_score(base: &[&str], q: usize, line: &str) -> (bool, usize, bool) {
     let blank = line.trim().is_empty();
+    // Appended at the end of the file, a block that opens with blank lines is a new section.
+    if q == base.len() && q > 0 && blank {
+        return (false, 0, false);
+    }
     let indent = line.len() - line.trim_start().len();
     let after_blank = q == 0 || base[q - 1].trim().is_empty();
     (blank, indent, !after_blank)
@@ -369,7 +373,8 @@ fn place_score(base: &[&str], q: usize, line: &str) -> (bool, usize, bool) {
 /// The base range each edit claims: a deletion its whole slide range; an insertion the span of
 /// the places that read as well as the one chosen (a look-alike block inserted among its twins
 /// could be any of them; a block that only reads whole in one place is there); a replacement its
-/// own lines. Any edit whose new lines end with a copy of the base lines after it, or begin with
+/// own lines; an insertion that slides over its own length (a duplicated block) claims its whole
+/// slide range. Any edit whose new lines end with a copy of the base lines after it, or begin with
 /// a copy of those before it, also claims those base lines.
 pub(super) fn claims(
     (base_keys, side_keys): (&[u32], &[u32]),
@@ -384,7 +389,10 @@ pub(super) fn claims(
         .map(|(e, (lo, hi))| {
             let (s, t) = e.base;
             let (mut from, mut to) = (lo, hi);
-            if e.is_insertion() && lo < hi {
+            // An inserted block that slides over its own length duplicates the base lines beside
+            // it: which copy is the new one is unknowable, so it claims the whole range.
+            let duplicates = hi - lo >= e.side.1 - e.side.0;
+            if e.is_insertion() && lo < hi && !duplicates {
                 let first = |q: usize| side[(e.side.0 as isize + q as isize - s as isize) as usize];
                 let best = place_score(base, s, first(s));
                 let ties: Vec<usize> = (lo..=hi)
