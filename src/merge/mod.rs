@@ -238,7 +238,19 @@ impl<'a> Merge<'a> {
                 forced.push(span_of(&a, op.old_range()));
                 forced.push(span_of(&b, op.new_range()));
             }
-            build(base, ours, theirs, &ids, (&forward.0, &forward.1), &forced)
+            let forced_build = build(base, ours, theirs, &ids, (&forward.0, &forward.1), &forced);
+            let clean = |b: &Built<'_>| !b.hunks.iter().any(|h| matches!(h, Hunk::Conflict { .. }));
+            if clean(&forced_build) {
+                // Every range where the alignments disagree met no edit of the first: force their
+                // whole extent, so two disagreeing alignments never give a clean result.
+                let hull = (
+                    forced.iter().map(|f| f.0).min().unwrap_or(0),
+                    forced.iter().map(|f| f.1).max().unwrap_or(base.lines.len()),
+                );
+                build(base, ours, theirs, &ids, (&forward.0, &forward.1), &[hull])
+            } else {
+                forced_build
+            }
         };
         Merge::finish(built, base, ours, theirs)
     }
