@@ -713,20 +713,24 @@ fn ambiguous_context(
         let other_at = if which == 1 { &*ours_at } else { &*theirs_at };
         let base_at = &*base_at;
         let mut k = 1;
-        let window = loop {
+        let ambiguous = loop {
             let window = &ids.base[c.start.saturating_sub(k)..(c.end + k).min(n)];
-            let settled =
-                count(&ids.base, base_at, window) <= 1 && count(other, other_at, window) <= 1;
+            let (in_base, in_other) = (
+                count(&ids.base, base_at, window),
+                count(other, other_at, window),
+            );
+            // The other side removed one of several copies: which one is the alignment's guess,
+            // and more context cannot tell (it is the context that was removed).
+            if 0 < in_other && in_other < in_base {
+                break true;
+            }
+            let settled = in_base <= 1 && in_other <= 1;
             if k >= MAX_CONTEXT || settled || window.len() == n {
-                break window;
+                break in_other > 0 && in_other != in_base;
             }
             k += 1;
         };
-        let (in_base, in_other) = (
-            count(&ids.base, base_at, window),
-            count(other, other_at, window),
-        );
-        if in_other > 0 && in_other != in_base {
+        if ambiguous {
             out.push(i);
         }
     }
