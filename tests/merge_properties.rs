@@ -161,3 +161,90 @@ proptest! {
         let _ = merge(base.as_bytes(), ours.as_bytes(), theirs.as_bytes());
     }
 }
+
+/// A block of distinct lines `tag`-named, so two blocks never share a line by accident.
+fn block(tag: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{tag}_{i} = {i}")).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Same-point refinement: two different insertions at one point are clean only when one is
+    /// contained in the other; otherwise the order is undetermined and it must conflict.
+    #[test]
+    fn different_insertions_at_one_point_conflict(
+        (base, at) in file().prop_flat_map(|b| { let n = b.len(); (Just(b), 0..=n) }),
+        n in 1..4usize,
+        m in 1..4usize,
+    ) {
+        let mut ours = base.clone();
+        let mut theirs = base.clone();
+        for (i, l) in block("ours", n).into_iter().enumerate() { ours.insert(at + i, l); }
+        for (i, l) in block("theirs", m).into_iter().enumerate() { theirs.insert(at + i, l); }
+        let out = merge(&join(&base, false), &join(&ours, false), &join(&theirs, false));
+        prop_assert!(matches!(out, Outcome::Conflicted { .. }), "{out:?}");
+    }
+
+    /// Adjacency refinement: a line added at the end of an indented block whose header line the
+    /// other side replaced must conflict, whatever the block holds.
+    #[test]
+    fn insertion_into_a_replaced_block_conflicts(body in 1..4usize, after in 0..3usize, yaml in any::<bool>()) {
+        let header = if yaml { "  settings:".to_string() } else { "    class Config:".to_string() };
+        let indent = if yaml { "    " } else { "        " };
+        let mut base = vec!["top:".to_string(), header];
+        base.extend(block("field", body).into_iter().map(|l| format!("{indent}{l}")));
+        base.extend(block("after", after));
+        let end = 2 + body;
+        let mut ours = base.clone();
+        ours.insert(end, format!("{indent}added = 1"));
+        let mut theirs = base.clone();
+        theirs.splice(1..end, ["    model_config = {}".to_string()]);
+        let out = merge(&join(&base, false), &join(&ours, false), &join(&theirs, false));
+        prop_assert!(matches!(out, Outcome::Conflicted { .. }), "{out:?}");
+    }
+
+    /// Alignment refinement: with two identical blocks, one side deleting one of them and the
+    /// other editing a line of either must conflict (which twin was deleted is unknowable).
+    #[test]
+    fn an_edit_inside_a_deleted_twin_conflicts(n in 2..5usize, line in 0..5usize, second in any::<bool>(), deleted_second in any::<bool>()) {
+        let twin = block("job", n);
+        let mut base = vec!["jobs:".to_string()];
+        base.extend(twin.clone());
+        base.extend(twin.clone());
+        base.push("end".to_string());
+        let line = line % n;
+        let mut ours = base.clone();
+        let target = 1 + line + if second { n } else { 0 };
+        ours[target] = format!("{}  # edited", ours[target]);
+        let mut theirs = base.clone();
+        let start = 1 + if deleted_second { n } else { 0 };
+        theirs.drain(start..start + n);
+        let out = merge(&join(&base, false), &join(&ours, false), &join(&theirs, false));
+        prop_assert!(matches!(out, Outcome::Conflicted { .. }), "{out:?}");
+    }
+
+    /// Trimming: a conflict never starts or ends with a line both sides have there.
+    #[test]
+    fn conflicts_are_trimmed(
+        (base, ours, theirs) in file().prop_flat_map(|b| (edited(b.clone()), edited(b))).prop_map(|((b, o), (_, t))| (b, o, t))
+    ) {
+        if let Outcome::Conflicted { text, .. } = merge(&join(&base, false), &join(&ours, false), &join(&theirs, false)) {
+            let text = String::from_utf8(text).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let mut i = 0;
+            while i < lines.len() {
+                if lines[i].starts_with("<<<<<<< ") {
+                    let mid = (i..lines.len()).find(|&j| lines[j].starts_with("||||||| ")).unwrap();
+                    let eq = (mid..lines.len()).find(|&j| lines[j] == "=======").unwrap();
+                    let end = (eq..lines.len()).find(|&j| lines[j].starts_with(">>>>>>> ")).unwrap();
+                    let (o, t) = (&lines[i + 1..mid], &lines[eq + 1..end]);
+                    prop_assert!(o.is_empty() || o.first() != t.first(), "{text}");
+                    prop_assert!(o.is_empty() || o.last() != t.last(), "{text}");
+                    i = end;
+                }
+                i += 1;
+            }
+        }
+    }
+}

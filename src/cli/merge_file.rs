@@ -19,6 +19,9 @@ pub struct Args {
     /// Labels for CURRENT, BASE and OTHER on conflict markers (repeat up to three times)
     #[arg(short = 'L', value_name = "LABEL", action = clap::ArgAction::Append)]
     labels: Vec<String>,
+    /// Length of the conflict markers, as git's `conflict-marker-size` (a merge driver gets %L)
+    #[arg(long, value_name = "N", default_value_t = merge::DEFAULT_MARKER_SIZE, value_parser = clap::value_parser!(usize))]
+    marker_size: usize,
     /// The file with your changes; the result is written here unless -p
     current: PathBuf,
     /// The common ancestor
@@ -31,6 +34,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     let Args {
         stdout,
         labels,
+        marker_size,
         current,
         base,
         other,
@@ -57,17 +61,18 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         base: &l_base,
         theirs: &l_theirs,
     };
-    let (text, conflicts) = match merge::merge_bytes(&ancestor, &ours, &theirs, &labels) {
-        merge::Outcome::Clean(text) => (text, 0),
-        merge::Outcome::Conflicted { text, conflicts } => (text, conflicts),
-        merge::Outcome::Binary => {
-            shell.warn(format!(
-                "cannot merge binary files: `{}` is left as it was",
-                current.display()
-            ));
-            (ours, 1)
-        }
-    };
+    let (text, conflicts) =
+        match merge::merge_bytes_with(&ancestor, &ours, &theirs, &labels, marker_size) {
+            merge::Outcome::Clean(text) => (text, 0),
+            merge::Outcome::Conflicted { text, conflicts } => (text, conflicts),
+            merge::Outcome::Binary => {
+                shell.warn(format!(
+                    "cannot merge binary files: `{}` is left as it was",
+                    current.display()
+                ));
+                (ours, 1)
+            }
+        };
     if stdout {
         std::io::stdout()
             .write_all(&text)

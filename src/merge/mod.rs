@@ -6,21 +6,37 @@
 //! in the user's ("ours") style; a BOM and a missing final newline are kept as the user had them.
 //! Binary content (NUL bytes, invalid UTF-8) is never line-merged.
 //!
-//! How it improves on a classic diff3: each side's changes against the base are computed as edits
-//! (base range → new lines), and only edits that really overlap are merged together. Changes on
-//! adjacent lines apply cleanly, an identical change made by both applies once, and where one
-//! side's change is contained in the other's, the larger one wins. When that still conflicts and one
-//! side moved a block the other edited, the move is replayed on both and the merge tried again
-//! (`moves`).
+//! How it works: each side's changes against the base are computed as edits (base range → new
+//! lines), and only edits that overlap, or touch in a way that changes their meaning, are merged
+//! together (`cluster`). Changes on adjacent lines apply cleanly, an identical change made by both
+//! applies once, and where one side's change is contained in the other's, the larger one wins;
+//! each such refinement states the rule that makes it safe.
+//!
+//! A clean result must not depend on how the diff happened to align look-alike lines. So the
+//! merge is computed under two alignments (patience, matching repeated lines from the top, and
+//! from the bottom): where they disagree, or where
+//! either conflicts, the result conflicts. Edits whose place is ambiguous (a deletion or insertion
+//! that could slide over equal lines) claim the whole range they could occupy. After that, blocks
+//! a clean merge would write twice, and lines one side moved that the other deleted, conflict.
+//! When the merge still conflicts and one side moved a block the other edited, the move is
+//! replayed on both and the merge tried again (`moves`). Conflicts are trimmed to the lines where
+//! the two sides differ, as git does.
 
+mod cluster;
+mod diff;
 mod moves;
 mod text;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use similar::{Algorithm, DiffOp};
+use similar::Algorithm;
 
+use cluster::{Cluster, Side};
+use diff::{Alignment, Edit, Interned, claims, edits_numbered};
 pub use text::{Text, is_binary};
+
+/// git's conflict marker length: what `git diff --check` and pre-commit hooks look for.
+pub const DEFAULT_MARKER_SIZE: usize = 7;
 
 /// The result of merging three versions of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +67,20 @@ impl Default for Labels<'_> {
     }
 }
 
-/// Merges `theirs`' changes (against `base`) into `ours`.
+/// Merges `theirs`' changes (against `base`) into `ours`, with 7-character markers.
 pub fn merge_bytes(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels<'_>) -> Outcome {
+    merge_bytes_with(base, ours, theirs, labels, DEFAULT_MARKER_SIZE)
+}
+
+/// [`merge_bytes`] with markers of `marker_size` characters (git's `conflict-marker-size`
+/// attribute, see [`marker_size_from_gitattributes`]); sizes under 1 count as 1.
+pub fn merge_bytes_with(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    labels: &Labels<'_>,
+    marker_size: usize,
+) -> Outcome {
     // Trivial merges first: no diff, and the bytes stay exactly as they were.
     if ours == theirs || base == theirs {
         return Outcome::Clean(ours.to_vec());
@@ -72,12 +100,50 @@ pub fn merge_bytes(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels<'_>)
         merge = across;
     }
     let conflicts = merge.conflicts();
-    let text = merge.render(labels);
+    let text = merge.render(labels, marker_size);
     if conflicts == 0 {
         Outcome::Clean(text)
     } else {
         Outcome::Conflicted { text, conflicts }
     }
+}
+
+/// The `conflict-marker-size` git attributes give `path`, from the text of a `.gitattributes`
+/// file at the root of the work tree (later lines win, as in git). Only simple patterns are
+/// understood: `*`, `*.ext`, a file name, and a path from the root; others never match.
+pub fn marker_size_from_gitattributes(gitattributes: &str, path: &str) -> Option<usize> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut size = None;
+    for line in gitattributes.lines() {
+        let mut words = line.split_whitespace();
+        let Some(pattern) = words.next().filter(|p| !p.starts_with('#')) else {
+            continue;
+        };
+        let matches = if pattern == "*" {
+            true
+        } else if let Some(ext) = pattern.strip_prefix("*.") {
+            !ext.contains(['*', '?', '[', '/']) && name.ends_with(&format!(".{ext}"))
+        } else if pattern.contains(['*', '?', '[']) {
+            false
+        } else if let Some(rooted) = pattern.strip_prefix('/') {
+            rooted == path
+        } else if pattern.contains('/') {
+            pattern == path
+        } else {
+            pattern == name
+        };
+        if !matches {
+            continue;
+        }
+        for attr in words {
+            if let Some(value) = attr.strip_prefix("conflict-marker-size=") {
+                size = value.parse().ok().filter(|n: &usize| *n > 0);
+            } else if attr == "-conflict-marker-size" || attr == "!conflict-marker-size" {
+                size = None;
+            }
+        }
+    }
+    size
 }
 
 /// Who a clean stretch of output comes from; decides whose final-newline state the file takes.
@@ -113,71 +179,90 @@ pub struct Merge<'a> {
     pub bom: bool,
     pub crlf: bool,
     pub final_newline: bool,
-    /// Longest run of marker characters that starts a line of any input (0 if under 7).
-    longest_marker_run: usize,
 }
 
-/// One side's change: base lines `base` replaced by side lines `side`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Edit {
-    base: (usize, usize),
-    side: (usize, usize),
-}
-
-impl Edit {
-    fn is_insertion(&self) -> bool {
-        self.base.0 == self.base.1
-    }
-
-    fn is_deletion(&self) -> bool {
-        self.side.0 == self.side.1
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Ours,
-    Theirs,
+/// One alignment's merge: hunks, and the base range each hunk stands for.
+struct Built<'a> {
+    hunks: Vec<Hunk<'a>>,
+    spans: Vec<(usize, usize)>,
 }
 
 impl<'a> Merge<'a> {
+    /// The merge of three texts, clean only where two alignments agree on a clean result.
     pub fn compute(base: &Text<'a>, ours: &Text<'a>, theirs: &Text<'a>) -> Merge<'a> {
-        let ours_edits = edits(&base.lines, &ours.lines);
-        let theirs_edits = edits(&base.lines, &theirs.lines);
-        let mut all: Vec<(Side, Edit)> = ours_edits
-            .iter()
-            .map(|e| (Side::Ours, *e))
-            .chain(theirs_edits.iter().map(|e| (Side::Theirs, *e)))
-            .collect();
-        all.sort_by_key(|(side, e)| (e.base.0, e.base.1, *side == Side::Theirs));
-
-        let clusters = join_duplicate_additions(clusters(&all, base, ours, theirs), ours, theirs);
-        let moved = (
-            moved_lines(base, ours, &ours_edits),
-            moved_lines(base, theirs, &theirs_edits),
-        );
-        let mut hunks: Vec<Hunk<'a>> = Vec::new();
-        let mut pos = 0; // next base line not yet emitted
-        for cluster in &clusters {
-            push_clean(&mut hunks, &base.lines[pos..cluster.start], Origin::Base);
-            hunks.push(resolve_cluster(base, ours, theirs, cluster, &moved));
-            pos = cluster.end;
+        let ids = Interned::new(base, ours, theirs);
+        let side_edits = |alignment| {
+            (
+                edits_numbered(
+                    alignment,
+                    (&ids.base, &ids.ours),
+                    ids.distinct,
+                    &base.lines,
+                    &ours.lines,
+                ),
+                edits_numbered(
+                    alignment,
+                    (&ids.base, &ids.theirs),
+                    ids.distinct,
+                    &base.lines,
+                    &theirs.lines,
+                ),
+            )
+        };
+        let forward = side_edits(Alignment::Forward);
+        let backward = side_edits(Alignment::Backward);
+        let first = build(base, ours, theirs, &ids, (&forward.0, &forward.1), &[]);
+        if forward == backward {
+            // The same edits: the second alignment can only agree.
+            return Merge::finish(first, base, ours, theirs);
         }
-        push_clean(&mut hunks, &base.lines[pos..], Origin::Base);
+        let second = build(base, ours, theirs, &ids, (&backward.0, &backward.1), &[]);
+        let (a, b) = (tokens(&first), tokens(&second));
+        let built = if a.iter().map(|t| t.0).eq(b.iter().map(|t| t.0)) {
+            first
+        } else {
+            // Where the alignments disagree, or the second one conflicts, the first must conflict.
+            let mut forced: Vec<(usize, usize)> = second
+                .hunks
+                .iter()
+                .zip(&second.spans)
+                .filter(|(h, _)| matches!(h, Hunk::Conflict { .. }))
+                .map(|(_, s)| *s)
+                .collect();
+            let lines = |t: &[(Tok<'a>, (usize, usize))]| t.iter().map(|x| x.0).collect::<Vec<_>>();
+            let (la, lb) = (lines(&a), lines(&b));
+            for op in similar::capture_diff_slices(Algorithm::Myers, &la, &lb) {
+                if op.tag() == similar::DiffTag::Equal {
+                    continue;
+                }
+                forced.push(span_of(&a, op.old_range()));
+                forced.push(span_of(&b, op.new_range()));
+            }
+            let forced_build = build(base, ours, theirs, &ids, (&forward.0, &forward.1), &forced);
+            let clean = |b: &Built<'_>| !b.hunks.iter().any(|h| matches!(h, Hunk::Conflict { .. }));
+            if clean(&forced_build) {
+                // Every range where the alignments disagree met no edit of the first: force their
+                // whole extent, so two disagreeing alignments never give a clean result.
+                let hull = (
+                    forced.iter().map(|f| f.0).min().unwrap_or(0),
+                    forced.iter().map(|f| f.1).max().unwrap_or(base.lines.len()),
+                );
+                build(base, ours, theirs, &ids, (&forward.0, &forward.1), &[hull])
+            } else {
+                forced_build
+            }
+        };
+        Merge::finish(built, base, ours, theirs)
+    }
 
+    fn finish(built: Built<'a>, base: &Text<'a>, ours: &Text<'a>, theirs: &Text<'a>) -> Merge<'a> {
+        let hunks = built.hunks;
         let final_newline = final_newline(&hunks, base, ours, theirs);
-        let longest_marker_run = [base, ours, theirs]
-            .iter()
-            .flat_map(|t| t.lines.iter())
-            .map(|l| marker_run(l))
-            .max()
-            .unwrap_or(0);
         Merge {
             hunks,
             bom: ours.bom,
             crlf: ours.crlf,
             final_newline,
-            longest_marker_run,
         }
     }
 
@@ -188,18 +273,9 @@ impl<'a> Merge<'a> {
             .count()
     }
 
-    /// The length of conflict markers: 7, or longer than any marker-like line in the inputs.
-    pub fn marker_size(&self) -> usize {
-        if self.longest_marker_run >= 7 {
-            self.longest_marker_run + 1
-        } else {
-            7
-        }
-    }
-
-    /// The merged file, with diff3-style markers around conflicts.
-    pub fn render(&self, labels: &Labels<'_>) -> Vec<u8> {
-        let size = self.marker_size();
+    /// The merged file, with diff3-style markers of `marker_size` characters around conflicts.
+    pub fn render(&self, labels: &Labels<'_>, marker_size: usize) -> Vec<u8> {
+        let size = marker_size.max(1);
         let marker = |c: char, label: &str| {
             let run: String = std::iter::repeat_n(c, size).collect();
             if label.is_empty() {
@@ -234,215 +310,209 @@ impl<'a> Merge<'a> {
     }
 }
 
-/// Edits of both sides that must be merged together, over base lines `start..end`.
-#[derive(Debug, Clone)]
-struct Cluster {
-    start: usize,
-    end: usize,
-    members: Vec<(Side, Edit)>,
-    /// Forced to a conflict: both sides added the same lines in different places (a move).
-    conflict: bool,
+/// An output line of a built merge, or a marker (`'<'`, `'|'`, `'='`, `'>'`) of a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Tok<'a> {
+    Line(&'a str),
+    Marker(char),
 }
 
-/// Groups sorted edits: edits whose base ranges overlap, insertions at one point, and edits that
-/// only touch but still interact (see [`touching_edits_interact`]).
-fn clusters(
-    all: &[(Side, Edit)],
-    base: &Text<'_>,
-    ours: &Text<'_>,
-    theirs: &Text<'_>,
-) -> Vec<Cluster> {
-    let mut out: Vec<Cluster> = Vec::new();
-    for &(side, edit) in all {
-        if let Some(c) = out.last_mut() {
-            let joins = edit.base.0 < c.end
-                || (edit.base.0 == c.end
-                    && c.members.iter().any(|&(s, e)| {
-                        e.base.1 == edit.base.0
-                            && touching_edits_interact((s, e), (side, edit), base, ours, theirs)
-                    }));
-            if joins {
-                c.end = c.end.max(edit.base.1);
-                c.members.push((side, edit));
-                continue;
+/// The output of a built merge as tokens, each with the base range it stands for: one line for
+/// unchanged lines, the whole hunk's range otherwise.
+fn tokens<'a>(built: &Built<'a>) -> Vec<(Tok<'a>, (usize, usize))> {
+    let mut out = Vec::new();
+    for (hunk, &span) in built.hunks.iter().zip(&built.spans) {
+        match hunk {
+            Hunk::Clean {
+                lines,
+                origin: Origin::Base,
+            } => out.extend(
+                lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (Tok::Line(l), (span.0 + i, span.0 + i + 1))),
+            ),
+            Hunk::Clean { lines, .. } => out.extend(lines.iter().map(|l| (Tok::Line(l), span))),
+            Hunk::Conflict { ours, base, theirs } => {
+                out.push((Tok::Marker('<'), span));
+                out.extend(ours.iter().map(|l| (Tok::Line(l), span)));
+                out.push((Tok::Marker('|'), span));
+                out.extend(base.iter().map(|l| (Tok::Line(l), span)));
+                out.push((Tok::Marker('='), span));
+                out.extend(theirs.iter().map(|l| (Tok::Line(l), span)));
+                out.push((Tok::Marker('>'), span));
             }
         }
-        out.push(Cluster {
-            start: edit.base.0,
-            end: edit.base.1,
-            members: vec![(side, edit)],
-            conflict: false,
-        });
     }
     out
 }
 
-/// Whether two edits that touch at one base position (`a` ends where `b` starts) must be merged
-/// together rather than applied one after the other:
-/// - two insertions at one point (their order is ambiguous);
-/// - an insertion beside a deletion by the other side (the insertion's anchor is gone);
-/// - an insertion beside the other side's change whose lines could also be aligned as a change of
-///   those same lines (the inserted block continues with the base lines after the change, as when
-///   a user adds a look-alike block next to the one the template edits): then both sides may have
-///   changed the same lines, and only a conflict is safe.
-fn touching_edits_interact(
-    a: (Side, Edit),
-    b: (Side, Edit),
-    base: &Text<'_>,
-    ours: &Text<'_>,
-    theirs: &Text<'_>,
-) -> bool {
-    let ((a_side, a), (b_side, b)) = (a, b);
-    if a.is_insertion() && b.is_insertion() {
-        return true;
+/// The base range that output tokens `range` stand for (a point for an empty range).
+fn span_of(tokens: &[(Tok<'_>, (usize, usize))], range: std::ops::Range<usize>) -> (usize, usize) {
+    if range.is_empty() {
+        let p = match tokens.get(range.start) {
+            Some((_, s)) => s.0,
+            None => tokens.last().map_or(0, |(_, s)| s.1),
+        };
+        return (p, p);
     }
-    if a_side == b_side {
-        return false;
-    }
-    let text = |side: Side| if side == Side::Ours { ours } else { theirs };
-    if a.is_insertion() {
-        // `a` inserts before `b`'s change of base[p..q].
-        if b.is_deletion() {
-            return true;
-        }
-        let inserted = &text(a_side).lines[a.side.0..a.side.1];
-        let n = b.base.1 - b.base.0;
-        return inserted.len() > n && base.lines.get(b.base.1) == Some(&inserted[n]);
-    }
-    if b.is_insertion() {
-        // `b` inserts after `a`'s change of base[p..q].
-        if a.is_deletion() {
-            return true;
-        }
-        let inserted = &text(b_side).lines[b.side.0..b.side.1];
-        let n = a.base.1 - a.base.0;
-        return inserted.len() > n
-            && a.base.0 > 0
-            && base.lines[a.base.0 - 1] == inserted[inserted.len() - n - 1];
-    }
-    false
+    let spans = &tokens[range];
+    (
+        spans.iter().map(|(_, s)| s.0).min().unwrap_or(0),
+        spans.iter().map(|(_, s)| s.1).max().unwrap_or(0),
+    )
 }
 
-/// Where one side's changes add a substantive line that the other side's changes also add, in a
-/// different place, the two are a move or a duplicate: merging them cleanly would repeat the
-/// lines. Such clusters, and everything between them, become one conflict.
-fn join_duplicate_additions(
-    mut clusters: Vec<Cluster>,
-    ours: &Text<'_>,
-    theirs: &Text<'_>,
-) -> Vec<Cluster> {
-    // What a cluster adds, as keys: each long line, and each pair of neighbouring added lines
-    // (short lines like `}` alone say nothing; a block of them does).
-    let added = |c: &Cluster, side: Side, text: &Text<'_>| -> Vec<String> {
-        let mut keys = Vec::new();
-        for (_, e) in c.members.iter().filter(|(s, _)| *s == side) {
-            let lines: Vec<&str> = text.lines[e.side.0..e.side.1]
-                .iter()
-                .map(|l| l.trim())
-                .collect();
-            for (i, line) in lines.iter().enumerate() {
-                let wordy = |l: &str| l.chars().any(char::is_alphanumeric);
-                if line.len() >= 8 && wordy(line) {
-                    keys.push((*line).to_string());
-                }
-                if let Some(next) = lines.get(i + 1)
-                    && (wordy(line) || wordy(next))
-                {
-                    keys.push(format!("{line}\n{next}"));
-                }
-            }
-        }
-        keys
+/// The merge under one alignment, with the base ranges `forced` made to conflict.
+fn build<'a>(
+    base: &Text<'a>,
+    ours: &Text<'a>,
+    theirs: &Text<'a>,
+    ids: &Interned,
+    (ours_edits, theirs_edits): (&[Edit], &[Edit]),
+    forced: &[(usize, usize)],
+) -> Built<'a> {
+    let all = cluster::tag(
+        ours_edits,
+        &claims((&ids.base, &ids.ours), &base.lines, &ours.lines, ours_edits),
+        theirs_edits,
+        &claims(
+            (&ids.base, &ids.theirs),
+            &base.lines,
+            &theirs.lines,
+            theirs_edits,
+        ),
+    );
+    let mut clusters = cluster::clusters(&all, base, ours, theirs);
+    force(&mut clusters, forced);
+    let moved = (
+        moved_lines(base, ours, ours_edits),
+        moved_lines(base, theirs, theirs_edits),
+    );
+    let mut resolved: Vec<Hunk<'a>> = clusters
+        .iter()
+        .map(|c| cluster::resolve(base, ours, theirs, c, &moved))
+        .collect();
+    let mut unsafe_clean = duplicated_blocks(base, ours, theirs, &clusters, &resolved);
+    unsafe_clean.extend(ambiguous_context(
+        ids,
+        &clusters,
+        &resolved,
+        (ours_edits, theirs_edits),
+    ));
+    unsafe_clean.extend(moved_and_deleted(base, ours, theirs, &clusters, &resolved));
+    for i in unsafe_clean {
+        clusters[i].conflict = true;
+        resolved[i] = cluster::resolve(base, ours, theirs, &clusters[i], &moved);
+    }
+
+    let mut built = Built {
+        hunks: Vec::new(),
+        spans: Vec::new(),
     };
-    loop {
-        // Clusters where each substantive line is added, per side.
-        let mut ours_adds: std::collections::HashMap<String, Vec<usize>> =
-            std::collections::HashMap::new();
-        for (i, c) in clusters.iter().enumerate() {
-            for line in added(c, Side::Ours, ours) {
-                ours_adds.entry(line).or_default().push(i);
-            }
+    let mut push = |hunk: Hunk<'a>, span: (usize, usize)| {
+        let empty = matches!(&hunk, Hunk::Clean { lines, .. } if lines.is_empty());
+        if !empty {
+            built.hunks.push(hunk);
+            built.spans.push(span);
         }
-        let mut pair: Option<(usize, usize)> = None;
-        for (j, c) in clusters.iter().enumerate() {
-            for line in added(c, Side::Theirs, theirs) {
-                for &i in ours_adds.get(&line).into_iter().flatten() {
-                    if i != j {
-                        let candidate = (i.min(j), i.max(j));
-                        pair = Some(pair.map_or(candidate, |p| p.min(candidate)));
-                    }
-                }
-            }
+    };
+    let mut pos = 0; // next base line not yet emitted
+    for (c, hunk) in clusters.iter().zip(resolved) {
+        push(
+            Hunk::Clean {
+                lines: base.lines[pos..c.start].to_vec(),
+                origin: Origin::Base,
+            },
+            (pos, c.start),
+        );
+        for h in trim(hunk) {
+            push(h, (c.start, c.end));
         }
-        let Some((i, j)) = pair else { return clusters };
-        let merged: Vec<Cluster> = clusters.drain(i..=j).collect();
-        let joined = Cluster {
-            start: merged[0].start,
-            end: merged.iter().map(|c| c.end).max().unwrap_or(merged[0].end),
-            members: merged.into_iter().flat_map(|c| c.members).collect(),
-            conflict: true,
+        pos = c.end;
+    }
+    push(
+        Hunk::Clean {
+            lines: base.lines[pos..].to_vec(),
+            origin: Origin::Base,
+        },
+        (pos, base.lines.len()),
+    );
+    built
+}
+
+/// Joins the clusters that meet each forced base range into one forced conflict over it. A range
+/// that meets no cluster is unchanged by both sides under this alignment and is left alone.
+fn force(clusters: &mut Vec<Cluster>, forced: &[(usize, usize)]) {
+    let mut forced = forced.to_vec();
+    forced.sort_unstable();
+    for &(s, e) in &forced {
+        let meets = |c: &Cluster| c.start <= e && s <= c.end;
+        let Some(first) = clusters.iter().position(meets) else {
+            continue;
         };
-        clusters.insert(i, joined);
+        let last = clusters.iter().rposition(meets).unwrap_or(first);
+        let joined: Vec<Cluster> = clusters.drain(first..=last).collect();
+        let start = joined[0].start.min(s);
+        let end = joined.iter().map(|c| c.end).max().unwrap_or(e).max(e);
+        // The widened range must not reach into the clusters around it.
+        let start = clusters[..first].last().map_or(start, |p| start.max(p.end));
+        let end = clusters.get(first).map_or(end, |n| end.min(n.start));
+        clusters.insert(
+            first,
+            Cluster {
+                start,
+                end,
+                members: joined.into_iter().flat_map(|c| c.members).collect(),
+                conflict: true,
+            },
+        );
     }
 }
 
-fn push_clean<'a>(hunks: &mut Vec<Hunk<'a>>, lines: &[&'a str], origin: Origin) {
-    if lines.is_empty() {
-        return;
+/// A conflict without the lines both sides have alike at its edges (those are clean, as in git);
+/// any other hunk as it is.
+fn trim<'a>(hunk: Hunk<'a>) -> Vec<Hunk<'a>> {
+    let Hunk::Conflict { ours, base, theirs } = hunk else {
+        return vec![hunk];
+    };
+    let prefix = ours.iter().zip(&theirs).take_while(|(o, t)| o == t).count();
+    let suffix = ours[prefix..]
+        .iter()
+        .rev()
+        .zip(theirs[prefix..].iter().rev())
+        .take_while(|(o, t)| o == t)
+        .count();
+    if prefix == ours.len() && prefix == theirs.len() {
+        return vec![Hunk::Clean {
+            lines: ours,
+            origin: Origin::Both,
+        }];
     }
-    if let Some(Hunk::Clean {
-        lines: prev,
-        origin: prev_origin,
-    }) = hunks.last_mut()
-        && *prev_origin == origin
-    {
-        prev.extend_from_slice(lines);
-        return;
-    }
-    hunks.push(Hunk::Clean {
+    // The base keeps only what is not the same as the trimmed lines.
+    let base_prefix = base
+        .iter()
+        .zip(&ours[..prefix])
+        .take_while(|(b, o)| b == o)
+        .count();
+    let base_suffix = base[base_prefix..]
+        .iter()
+        .rev()
+        .zip(ours[ours.len() - suffix..].iter().rev())
+        .take_while(|(b, o)| b == o)
+        .count();
+    let mut out = Vec::new();
+    let edge = |lines: &[&'a str]| Hunk::Clean {
         lines: lines.to_vec(),
-        origin,
+        origin: Origin::Both,
+    };
+    out.push(edge(&ours[..prefix]));
+    out.push(Hunk::Conflict {
+        ours: ours[prefix..ours.len() - suffix].to_vec(),
+        base: base[base_prefix..base.len() - base_suffix].to_vec(),
+        theirs: theirs[prefix..theirs.len() - suffix].to_vec(),
     });
-}
-
-/// The edits that turn `base` into `side`, each a maximal run of changed lines.
-fn edits(base: &[&str], side: &[&str]) -> Vec<Edit> {
-    let ops = similar::capture_diff_slices(Algorithm::Patience, base, side);
-    let mut out: Vec<Edit> = Vec::new();
-    for op in ops {
-        let (old, new) = match op {
-            DiffOp::Equal { .. } => continue,
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => ((old_index, old_index + old_len), (new_index, new_index)),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => ((old_index, old_index), (new_index, new_index + new_len)),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                (old_index, old_index + old_len),
-                (new_index, new_index + new_len),
-            ),
-        };
-        match out.last_mut() {
-            Some(prev) if prev.base.1 == old.0 && prev.side.1 == new.0 => {
-                prev.base.1 = old.1;
-                prev.side.1 = new.1;
-            }
-            _ => out.push(Edit {
-                base: old,
-                side: new,
-            }),
-        }
-    }
+    out.push(edge(&ours[ours.len() - suffix..]));
     out
 }
 
@@ -462,167 +532,297 @@ fn moved_lines<'a>(base: &Text<'a>, side: &Text<'a>, edits: &[Edit]) -> HashSet<
         .collect()
 }
 
-/// One side's text over base lines `start..end`, with its edits in the cluster applied.
-fn side_text<'a>(
-    base: &Text<'a>,
-    side: &Text<'a>,
-    edits: &[Edit],
-    start: usize,
-    end: usize,
-) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut pos = start;
-    for e in edits {
-        out.extend_from_slice(&base.lines[pos..e.base.0]);
-        out.extend_from_slice(&side.lines[e.side.0..e.side.1]);
-        pos = e.base.1;
-    }
-    out.extend_from_slice(&base.lines[pos..end]);
-    out
+/// Neighbouring non-blank lines, trimmed: the unit a duplicated block is recognised by. Three of
+/// them (two are too few: look-alike functions added by both sides share boilerplate pairs), or
+/// the whole of an added block of two.
+type Pair<'a> = Vec<&'a str>;
+
+fn wordy(line: &str) -> bool {
+    line.chars().any(char::is_alphanumeric)
 }
 
-fn resolve_cluster<'a>(
+/// Clusters a clean merge would use to write one block twice: both sides add the same block
+/// (three neighbouring lines, two of them wordy) in different places, as when both move a function to
+/// different places or both add the same helper at different points. Only the clusters that add
+/// the block conflict; the unchanged lines between them stay clean.
+fn duplicated_blocks<'a>(
     base: &Text<'a>,
     ours: &Text<'a>,
     theirs: &Text<'a>,
-    cluster: &Cluster,
-    moved: &(HashSet<&'a str>, HashSet<&'a str>),
-) -> Hunk<'a> {
-    let (start, end) = (cluster.start, cluster.end);
-    let of = |side: Side| {
-        cluster
-            .members
+    clusters: &[Cluster],
+    resolved: &[Hunk<'a>],
+) -> Vec<usize> {
+    let solid = |lines: &[&'a str]| -> Vec<&'a str> {
+        lines
             .iter()
-            .filter(|(s, _)| *s == side)
-            .map(|(_, e)| *e)
-            .collect::<Vec<_>>()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect()
     };
-    let (ours_edits, theirs_edits) = (of(Side::Ours), of(Side::Theirs));
-    let o = side_text(base, ours, &ours_edits, start, end);
-    let t = side_text(base, theirs, &theirs_edits, start, end);
-    if cluster.conflict {
-        return Hunk::Conflict {
-            ours: o,
-            base: base.lines[start..end].to_vec(),
-            theirs: t,
-        };
-    }
-    if theirs_edits.is_empty() {
-        return Hunk::Clean {
-            lines: o,
-            origin: Origin::Ours,
-        };
-    }
-    if ours_edits.is_empty() {
-        return Hunk::Clean {
-            lines: t,
-            origin: Origin::Theirs,
-        };
-    }
-    if o == t {
-        return Hunk::Clean {
-            lines: o,
-            origin: Origin::Both,
-        };
-    }
-    // Where a side moves lines, the rules below could drop the move: only exact agreement is clean.
-    let touches_moved = |edits: &[Edit], side: &Text<'a>, moved: &HashSet<&'a str>| {
-        edits.iter().any(|e| {
-            base.lines[e.base.0..e.base.1]
-                .iter()
-                .chain(&side.lines[e.side.0..e.side.1])
-                .any(|l| moved.contains(l.trim()))
-        })
-    };
-    if touches_moved(&ours_edits, ours, &moved.0) || touches_moved(&theirs_edits, theirs, &moved.1)
-    {
-        return Hunk::Conflict {
-            ours: o,
-            base: base.lines[start..end].to_vec(),
-            theirs: t,
-        };
-    }
-    let deleted = |edits: &[Edit]| -> Vec<bool> {
-        let mut d = vec![false; end - start];
-        for e in edits {
-            d[e.base.0 - start..e.base.1 - start]
-                .iter_mut()
-                .for_each(|x| *x = true);
+    let pairs = |lines: &[&'a str]| -> Vec<Pair<'a>> {
+        let nb = solid(lines);
+        let size = nb.len().min(3);
+        if size < 2 {
+            return Vec::new();
         }
-        d
+        nb.windows(size)
+            .filter(|w| w.iter().filter(|l| wordy(l)).count() >= 2)
+            .map(<[&str]>::to_vec)
+            .collect()
     };
-    let (ours_deleted, theirs_deleted) = (deleted(&ours_edits), deleted(&theirs_edits));
-    let adds = |edits: &[Edit]| edits.iter().any(|e| e.side.1 > e.side.0);
-    let (ours_adds, theirs_adds) = (adds(&ours_edits), adds(&theirs_edits));
-    // Both only deleted lines: every line either side deleted goes.
-    if !ours_adds && !theirs_adds {
-        let kept = (start..end).filter(|i| !ours_deleted[i - start] && !theirs_deleted[i - start]);
-        return Hunk::Clean {
-            lines: kept.map(|i| base.lines[i]).collect(),
-            origin: Origin::Both,
-        };
-    }
-    let b = &base.lines[start..end];
-    if contains_change(b, &o, &ours_deleted, ours_adds, &t, &theirs_deleted) {
-        return Hunk::Clean {
-            lines: t,
-            origin: Origin::Theirs,
-        };
-    }
-    if contains_change(b, &t, &theirs_deleted, theirs_adds, &o, &ours_deleted) {
-        return Hunk::Clean {
-            lines: o,
-            origin: Origin::Ours,
-        };
-    }
-    Hunk::Conflict {
-        ours: o,
-        base: b.to_vec(),
-        theirs: t,
-    }
-}
-
-/// True when side X's change (`x`, deleting `x_deleted`, adding lines) is already part of side Y's
-/// change (`y`): Y deletes every base line X deletes, and X's text, less the base lines Y deleted,
-/// appears in order within Y's text. X must add something: a pure deletion against a modification
-/// is a real conflict (the user deleted what the template changed, or the reverse).
-fn contains_change(
-    base: &[&str],
-    x: &[&str],
-    x_deleted: &[bool],
-    x_adds: bool,
-    y: &[&str],
-    y_deleted: &[bool],
-) -> bool {
-    if !x_adds || x_deleted.iter().zip(y_deleted).any(|(xd, yd)| *xd && !*yd) {
-        return false;
-    }
-    // Base lines that X kept but Y deleted are not part of X's change.
-    let dropped_by_y: Vec<&str> = base
-        .iter()
-        .zip(x_deleted.iter().zip(y_deleted))
-        .filter(|(_, (xd, yd))| !**xd && **yd)
-        .map(|(l, _)| *l)
-        .collect();
-    let mut dropped = dropped_by_y.iter().peekable();
-    let x_less: Vec<&str> = x
-        .iter()
-        .filter(|line| {
-            if dropped.peek().is_some_and(|d| *d == *line) {
-                dropped.next();
-                false
-            } else {
-                true
+    // The blocks each clean cluster adds, per side.
+    let added = |side: Side, text: &Text<'a>| -> HashMap<Pair<'a>, Vec<usize>> {
+        let mut map: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, c) in clusters.iter().enumerate() {
+            if matches!(resolved[i], Hunk::Conflict { .. }) {
+                continue;
             }
-        })
-        .copied()
+            for e in cluster::of(c, side) {
+                for p in pairs(&text.lines[e.side.0..e.side.1]) {
+                    map.entry(p).or_default().push(i);
+                }
+            }
+        }
+        map
+    };
+    let (by_ours, by_theirs) = (added(Side::Ours, ours), added(Side::Theirs, theirs));
+    let shared: Vec<(&Pair<'a>, &Vec<usize>, &Vec<usize>)> = by_ours
+        .iter()
+        .filter_map(|(k, o)| by_theirs.get(k).map(|t| (k, o, t)))
+        .filter(|(_, o, t)| o.iter().any(|i| !t.contains(i)))
         .collect();
-    is_subsequence(&x_less, y)
+    if shared.is_empty() {
+        return Vec::new();
+    }
+    // A block is written twice when the result has it more often than either side.
+    let mut result: Vec<&'a str> = Vec::new();
+    let mut pos = 0;
+    for (c, h) in clusters.iter().zip(resolved) {
+        result.extend_from_slice(&base.lines[pos..c.start]);
+        if let Hunk::Clean { lines, .. } = h {
+            result.extend_from_slice(lines);
+        }
+        pos = c.end;
+    }
+    result.extend_from_slice(&base.lines[pos..]);
+    let (result, in_ours, in_theirs) = (solid(&result), solid(&ours.lines), solid(&theirs.lines));
+    let count = |lines: &[&str], key: &Pair<'a>| {
+        lines
+            .windows(key.len())
+            .filter(|w| *w == key.as_slice())
+            .count()
+    };
+    let mut out = Vec::new();
+    for (key, o, t) in shared {
+        let r = count(&result, key);
+        if r > count(&in_ours, key).max(count(&in_theirs, key)) {
+            out.extend(o.iter().chain(t.iter()).copied());
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
-fn is_subsequence(small: &[&str], big: &[&str]) -> bool {
-    let mut it = big.iter();
-    small.iter().all(|s| it.any(|b| b == s))
+/// Most lines of context looked at on each side of a change to find where it is.
+const MAX_CONTEXT: usize = 12;
+
+/// Clean clusters changed by one side only whose surroundings the other side copied or removed
+/// a copy of. The change is placed by the base lines around it; when the other side holds those
+/// lines a different number of times than the base (a duplicated job, a deleted look-alike
+/// function), which copy the change belongs to is the alignment's guess, so it conflicts. The
+/// context is the nearest lines on both sides, grown until it is unique in the base and in the
+/// other side (or `MAX_CONTEXT` lines each way).
+fn ambiguous_context(
+    ids: &Interned,
+    clusters: &[Cluster],
+    resolved: &[Hunk<'_>],
+    (ours_edits, theirs_edits): (&[Edit], &[Edit]),
+) -> Vec<usize> {
+    // Only a side that inserts or deletes whole blocks can change how often a stretch occurs;
+    // one that only rewrites lines in place leaves every copy where it was.
+    let moves_blocks = |edits: &[Edit]| {
+        edits.iter().any(|e| {
+            (e.is_insertion() || e.is_deletion())
+                && (e.base.1 - e.base.0).max(e.side.1 - e.side.0) >= 2
+        })
+    };
+    let (ours_blocks, theirs_blocks) = (moves_blocks(ours_edits), moves_blocks(theirs_edits));
+    if !resolved.iter().any(|h| {
+        matches!(
+            h,
+            Hunk::Clean {
+                origin: Origin::Ours | Origin::Theirs,
+                ..
+            }
+        )
+    }) {
+        return Vec::new();
+    }
+    // Where each line occurs, per text, so a window is looked up only where its first line is;
+    // built on first need (most changes hold a line unique to both texts).
+    let index = |text: &[u32]| -> HashMap<u32, Vec<usize>> {
+        let mut map: HashMap<u32, Vec<usize>> = HashMap::with_capacity(text.len());
+        for (i, id) in text.iter().enumerate() {
+            map.entry(*id).or_default().push(i);
+        }
+        map
+    };
+    let mut indexes: Option<[HashMap<u32, Vec<usize>>; 3]> = None;
+    let count = |text: &[u32], at: &HashMap<u32, Vec<usize>>, window: &[u32]| -> usize {
+        let Some(first) = window.first() else {
+            return 0;
+        };
+        at.get(first).map_or(0, |starts| {
+            starts
+                .iter()
+                .filter(|&&p| text.get(p..p + window.len()) == Some(window))
+                .count()
+        })
+    };
+    let mut out = Vec::new();
+    for (i, (c, h)) in clusters.iter().zip(resolved).enumerate() {
+        let (other, which) = match h {
+            Hunk::Clean {
+                origin: Origin::Ours,
+                ..
+            } if theirs_blocks => (&ids.theirs, 2),
+            Hunk::Clean {
+                origin: Origin::Theirs,
+                ..
+            } if ours_blocks => (&ids.ours, 1),
+            _ => continue,
+        };
+        let n = ids.base.len();
+        // A line that occurs once in the base and at most once in the other side pins the
+        // change down: no window search needed.
+        let other_counts = if std::ptr::eq(other, &ids.ours) {
+            &ids.ours_counts
+        } else {
+            &ids.theirs_counts
+        };
+        let near = &ids.base[c.start.saturating_sub(1)..(c.end + 1).min(n)];
+        if near
+            .iter()
+            .any(|id| ids.base_counts[*id as usize] == 1 && other_counts[*id as usize] <= 1)
+        {
+            continue;
+        }
+        let [base_at, ours_at, theirs_at] =
+            indexes.get_or_insert_with(|| [index(&ids.base), index(&ids.ours), index(&ids.theirs)]);
+        let other_at = if which == 1 { &*ours_at } else { &*theirs_at };
+        let base_at = &*base_at;
+        let mut k = 1;
+        let ambiguous = loop {
+            let window = &ids.base[c.start.saturating_sub(k)..(c.end + k).min(n)];
+            let (in_base, in_other) = (
+                count(&ids.base, base_at, window),
+                count(other, other_at, window),
+            );
+            // The other side removed one of several copies: which one is the alignment's guess,
+            // and more context cannot tell (it is the context that was removed).
+            if 0 < in_other && in_other < in_base {
+                break true;
+            }
+            let settled = in_base <= 1 && in_other <= 1;
+            if k >= MAX_CONTEXT || settled || window.len() == n {
+                break in_other > 0 && in_other != in_base;
+            }
+            k += 1;
+        };
+        if ambiguous {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// Clusters where one side adds a line it moved from a base line that the other side deleted or
+/// changed. Merging it cleanly would keep the line at its new place and silently undo the other
+/// side's deletion (or drop its change); so the cluster at the move's target conflicts.
+fn moved_and_deleted<'a>(
+    base: &Text<'a>,
+    ours: &Text<'a>,
+    theirs: &Text<'a>,
+    clusters: &[Cluster],
+    resolved: &[Hunk<'a>],
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (side, text, other, other_text) in [
+        (Side::Ours, ours, Side::Theirs, theirs),
+        (Side::Theirs, theirs, Side::Ours, ours),
+    ] {
+        // Every edit of each side, with its cluster.
+        let edits_of = |s: Side| -> Vec<(cluster::Tagged, usize)> {
+            let mut v: Vec<(cluster::Tagged, usize)> = clusters
+                .iter()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    c.members
+                        .iter()
+                        .filter(|m| m.side == s)
+                        .map(move |m| (*m, i))
+                })
+                .collect();
+            v.sort_by_key(|(t, _)| t.edit.base);
+            v
+        };
+        let (mine, theirs_edits) = (edits_of(side), edits_of(other));
+        // Substantive base lines this side deletes, by content.
+        let mut deleted: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (t, _) in &mine {
+            for i in t.edit.base.0..t.edit.base.1 {
+                let l = base.lines[i].trim();
+                if l.len() >= 4 && wordy(l) {
+                    deleted.entry(l).or_default().push(i);
+                }
+            }
+        }
+        if deleted.is_empty() {
+            continue;
+        }
+        for (t, ci) in &mine {
+            let e = &t.edit;
+            if matches!(resolved[*ci], Hunk::Conflict { .. }) {
+                continue;
+            }
+            let added = &text.lines[e.side.0..e.side.1];
+            let hit = added.iter().any(|l| {
+                let l = l.trim();
+                deleted.get(l).into_iter().flatten().any(|&i| {
+                    // Not a line this very edit replaces (an edit in place is no move).
+                    if e.base.0 <= i && i < e.base.1 {
+                        return false;
+                    }
+                    // The other side deleted or changed base line i, and does not add it itself
+                    // where this side does.
+                    // The other side deleted or changed base line i (or, among look-alike
+                    // lines, one it could be: its claim), and does not add it itself where
+                    // this side does.
+                    let gone = theirs_edits.iter().any(|(o, _)| {
+                        o.claim.0 <= i
+                            && i < o.claim.1
+                            && !other_text.lines[o.edit.side.0..o.edit.side.1]
+                                .iter()
+                                .any(|x| x.trim() == l)
+                    });
+                    let follows = theirs_edits.iter().any(|(o, oc)| {
+                        oc == ci
+                            && other_text.lines[o.edit.side.0..o.edit.side.1]
+                                .iter()
+                                .any(|x| x.trim() == l)
+                    });
+                    gone && !follows
+                })
+            });
+            if hit {
+                out.push(*ci);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Whose final-newline state the result takes: the side that wrote the last line, or a three-way
@@ -657,14 +857,6 @@ fn final_newline(hunks: &[Hunk<'_>], base: &Text<'_>, ours: &Text<'_>, theirs: &
             }
         },
     }
-}
-
-/// The length of the run of one marker character (`<|=>`) that starts `line`.
-fn marker_run(line: &str) -> usize {
-    let Some(first) = line.chars().next().filter(|c| "<|=>".contains(*c)) else {
-        return 0;
-    };
-    line.chars().take_while(|c| *c == first).count()
 }
 
 #[cfg(test)]

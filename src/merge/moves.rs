@@ -7,7 +7,8 @@
 //! Every ambiguity (an insertion exactly at a block boundary or at the target, an edit straddling
 //! either) gives up and leaves the plain merge's conflict in place.
 
-use super::{Edit, Merge, Text, edits};
+use super::diff::{Alignment, Edit, edits};
+use super::{Merge, Text};
 
 /// A block of base lines `block` that one side moved, unchanged, to just before base line `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,8 +30,18 @@ pub(super) fn merge_across_moves<'a>(
     ours: &Text<'a>,
     theirs: &Text<'a>,
 ) -> Option<Merge<'a>> {
-    let ours_edits = edits(&base.lines, &ours.lines);
-    let theirs_edits = edits(&base.lines, &theirs.lines);
+    let ours_edits = edits(
+        Alignment::Forward,
+        (&base.lines, &ours.lines),
+        &base.lines,
+        &ours.lines,
+    );
+    let theirs_edits = edits(
+        Alignment::Forward,
+        (&base.lines, &theirs.lines),
+        &base.lines,
+        &theirs.lines,
+    );
     // Each side's moves in turn: the move is replayed on the other side, then merged again.
     let ours_moved = block_moves(&base.lines, &ours.lines, &ours_edits)
         .into_iter()
@@ -168,7 +179,7 @@ mod tests {
     fn finds_a_block_moved_with_its_blank_lines() {
         let base = ["a", "", "f1", "f2", "", "b1", "b2", "b3"];
         let side = ["a", "", "b1", "b2", "b3", "", "f1", "f2"];
-        let e = edits(&base, &side);
+        let e = edits(Alignment::Forward, (&base, &side), &base, &side);
         assert!(
             block_moves(&base, &side, &e).contains(&BlockMove {
                 block: (2, 4),
@@ -183,13 +194,20 @@ mod tests {
     fn a_single_line_is_not_a_block() {
         let base = ["x", "a", "b"];
         let side = ["a", "b", "x"];
-        assert!(block_moves(&base, &side, &edits(&base, &side)).is_empty());
+        assert!(
+            block_moves(
+                &base,
+                &side,
+                &edits(Alignment::Forward, (&base, &side), &base, &side)
+            )
+            .is_empty()
+        );
     }
 
     /// The other side's text with base lines 1..3 of `base` moved to before line `to`.
     fn replayed(base: &[&str], other: &str, to: usize) -> Option<Vec<String>> {
         let other = text(other);
-        let e = edits(base, &other.lines);
+        let e = edits(Alignment::Forward, (base, &other.lines), base, &other.lines);
         let m = BlockMove { block: (1, 3), to };
         replay(&e, &other, m).map(|t| t.lines.iter().map(|l| l.to_string()).collect())
     }

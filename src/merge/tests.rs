@@ -111,16 +111,43 @@ fn bom_and_missing_final_newline_are_kept() {
 }
 
 #[test]
-fn markers_outgrow_marker_like_lines() {
+fn markers_are_seven_characters_even_beside_marker_like_lines() {
+    // git's tools (`git diff --check`, pre-commit) look for exactly 7; longer markers come from
+    // the `conflict-marker-size` attribute.
     let text = conflicted(
         "Title\n=======\nx\n",
         "Title\n=======\nours\n",
         "Title\n=======\ntheirs\n",
     );
     assert!(
-        text.contains("\n<<<<<<<< yours\n") && text.contains("\n========\n"),
+        text.contains("\n<<<<<<< yours\n") && text.contains("\n>>>>>>> theirs\n"),
         "{text}"
     );
+    let sized = merge_bytes_with(b"x\n", b"ours\n", b"theirs\n", &Labels::default(), 20);
+    let Outcome::Conflicted { text, .. } = sized else {
+        panic!("{sized:?}")
+    };
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.starts_with(&format!("{} yours\n", "<".repeat(20))),
+        "{text}"
+    );
+}
+
+#[test]
+fn marker_size_comes_from_gitattributes() {
+    let attrs =
+        "# docs\n*.rst conflict-marker-size=32\n/docs/x.md conflict-marker-size=12\n*.py text\n";
+    assert_eq!(
+        marker_size_from_gitattributes(attrs, "docs/index.rst"),
+        Some(32)
+    );
+    assert_eq!(marker_size_from_gitattributes(attrs, "docs/x.md"), Some(12));
+    assert_eq!(marker_size_from_gitattributes(attrs, "x.md"), None);
+    assert_eq!(marker_size_from_gitattributes(attrs, "app/main.py"), None);
+    let later = "* conflict-marker-size=9\n*.md -conflict-marker-size\n";
+    assert_eq!(marker_size_from_gitattributes(later, "README.md"), None);
+    assert_eq!(marker_size_from_gitattributes(later, "a.py"), Some(9));
 }
 
 #[test]
