@@ -549,3 +549,23 @@ fn registry_names_resolve_and_pins_are_enforced() {
         .stderr(contains("should be commit"));
     assert!(!tmp.path().join("refused").exists());
 }
+
+#[test]
+fn status_without_the_pack_cached_says_it_could_not_check_and_still_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = pack_repo(&tmp.path().join("pack"));
+    let home = tmp.path().join("home");
+    fbh(tmp.path(), &home)
+        .args(["new", "demo", "--pack", &format!("{}@1.0.0", repo.url())])
+        .assert()
+        .success();
+    // Another machine: the project is checked out, fb's cache is empty, and status never fetches.
+    fbh(&tmp.path().join("demo"), &tmp.path().join("empty-home"))
+        .arg("status")
+        .assert()
+        .success()
+        .stdout(contains("no changes since the last render"))
+        .stderr(contains(
+            "is not in fb's cache, and `fb status` never fetches",
+        ));
+}

@@ -37,8 +37,12 @@ fn check_against_pack(lock: &Lock, shell: &crate::ui::Shell) -> Result<()> {
     let pack = match crate::source::load_locked(&lock.pack, true, shell) {
         Ok(pack) => pack,
         Err(e) if e.downcast_ref::<crate::source::NotCached>().is_some() => {
+            let missing = e
+                .downcast_ref::<crate::source::NotCached>()
+                .expect("checked above");
             shell.warn(format!(
-                "{e:#}; the lockfile was not checked against it (any command that fetches, such as `fb update --check`, caches it)"
+                "pack `{}` {} from `{}` is not in fb's cache, and `fb status` never fetches: the lockfile was not checked against it (`fb update --check` fetches and caches it)",
+                missing.name, missing.version, missing.url
             ));
             return Ok(());
         }
