@@ -46,5 +46,7 @@ def client() -> Iterator[TestClient]:
     with TestClient(app) as test_client:  # runs the lifespan, which creates the tables
         tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
         with app.state.engine.begin() as connection:
+            # Fails, rather than waits without end, if something still holds the tables.
+            connection.execute(text("SET LOCAL lock_timeout = '30s'"))
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         yield test_client

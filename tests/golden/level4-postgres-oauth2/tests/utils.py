@@ -54,6 +54,13 @@ def signed_in(client: TestClient, email: str, password: str = PASSWORD) -> TestC
 T = TypeVar("T")
 
 
+END_OTHER_CONNECTIONS = """
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()
+  AND backend_type = 'client backend'
+"""
+
+
 def reset_database(url: str) -> None:
     """Creates the tables and empties them (tests/test_migrations.py tests the migrations)."""
 
@@ -61,6 +68,11 @@ def reset_database(url: str) -> None:
         engine = create_async_engine(url, poolclass=NullPool)
         try:
             async with engine.begin() as connection:
+                # A connection an earlier test left behind (one the garbage collector has not
+                # closed yet) holds locks that TRUNCATE would wait for without end: close such
+                # connections first, and bound the wait in any case.
+                await connection.execute(text(END_OTHER_CONNECTIONS))
+                await connection.execute(text("SET LOCAL lock_timeout = '30s'"))
                 await connection.run_sync(Base.metadata.create_all)
                 tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
                 await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
