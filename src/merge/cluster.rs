@@ -155,24 +155,33 @@ fn indent(line: &str) -> Option<usize> {
     }
 }
 
-/// True when edit `x` (of text `side`) sits inside an indented block whose header line is among
-/// the base lines `other` replaced. The header is the nearest non-blank base line above `x` that
-/// is indented less than every non-blank line `x` removes or adds.
+/// A TOML or INI table header (`[tool.ruff]`, `[[bin]]`): the lines after it, up to the next
+/// one, belong to it although they are not indented.
+fn is_section_header(line: &str) -> bool {
+    let t = line.trim();
+    t.len() > 2 && t.starts_with('[') && t.ends_with(']') && !t.contains('=')
+}
+
+/// True when edit `x` (of text `side`) sits inside a block whose header line is among the base
+/// lines `other` replaced. The header is the nearest non-blank base line above `x` that is
+/// indented less than every non-blank line `x` removes or adds, or a table header (see
+/// [`is_section_header`]) at most as indented, when `x` holds no table header itself.
 fn inside_replaced_block(x: Edit, side: &Text<'_>, other: Edit, base: &Text<'_>) -> bool {
     if other.is_insertion() {
         return false;
     }
-    let own = base.lines[x.base.0..x.base.1]
-        .iter()
-        .chain(&side.lines[x.side.0..x.side.1])
-        .filter_map(|l| indent(l))
-        .min();
-    let Some(own) = own.filter(|i| *i > 0) else {
+    let own_lines = || {
+        base.lines[x.base.0..x.base.1]
+            .iter()
+            .chain(&side.lines[x.side.0..x.side.1])
+    };
+    let Some(own) = own_lines().filter_map(|l| indent(l)).min() else {
         return false;
     };
-    let header = base.lines[..x.base.0]
-        .iter()
-        .rposition(|l| indent(l).is_some_and(|i| i < own));
+    let sections = !own_lines().any(|l| is_section_header(l));
+    let header = base.lines[..x.base.0].iter().rposition(|l| {
+        indent(l).is_some_and(|i| i < own || (sections && i <= own && is_section_header(l)))
+    });
     header.is_some_and(|h| other.base.0 <= h && h < other.base.1)
 }
 

@@ -2,7 +2,7 @@
 //! edit could slide over equal lines and still describe the same change (its claim).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use similar::{Algorithm, DiffOp};
 
@@ -105,18 +105,22 @@ impl Interned {
     }
 }
 
-/// How the lines of a side are matched with the base's. Both anchor on lines unique to both
-/// texts (patience); between anchors, where equal lines repeat, they choose from opposite ends,
-/// so where a choice among look-alike lines decides a merge, the two disagree.
+/// How the lines of a side are matched with the base's. `Forward` and `Backward` anchor on lines
+/// unique to both texts (patience); between anchors, where equal lines repeat, they choose from
+/// opposite ends, so where a choice among look-alike lines decides a merge, the two disagree.
+/// `Minimal` is git's default (Myers: fewest lines changed, no anchors), which disagrees with both
+/// where a unique line could be kept at one place or rewritten in another at the same cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Alignment {
     Forward,
     Backward,
+    Minimal,
 }
 
 /// The edits that turn `base` into `side` under `alignment`, each a maximal run of changed
 /// lines. Lines are compared by their keys (any equality: the lines themselves, say).
-pub(super) fn edits<'k, T: Eq + Hash>(
+#[cfg(test)]
+pub(super) fn edits<'k, T: Eq + std::hash::Hash>(
     alignment: Alignment,
     (base_keys, side_keys): (&'k [T], &'k [T]),
     base: &[&str],
@@ -148,6 +152,18 @@ pub(super) fn edits_numbered(
     let mut raw: Vec<Edit> = Vec::new();
     match alignment {
         Alignment::Forward => raw = patience(base_keys, side_keys, distinct),
+        Alignment::Minimal => {
+            for op in similar::capture_diff_slices(similar::Algorithm::Myers, base_keys, side_keys)
+            {
+                if op.tag() != similar::DiffTag::Equal {
+                    let (b, s) = (op.old_range(), op.new_range());
+                    raw.push(Edit {
+                        base: (b.start, b.end),
+                        side: (s.start, s.end),
+                    });
+                }
+            }
+        }
         Alignment::Backward => {
             let rev = |k: &[u32]| k.iter().rev().copied().collect::<Vec<u32>>();
             let (b, s) = (rev(base_keys), rev(side_keys));
@@ -412,9 +428,67 @@ pub(super) fn claims(
                 .filter(|&m| inserted[..m] == base_keys[s - m..s])
                 .max()
                 .unwrap_or(0);
+            // The same holds when a replacement's new lines hold, anywhere inside, a copy of base
+            // lines beside it that the side keeps beside it too: the diff matched one of the two
+            // copies by its own choice, at equal cost. Only copies holding a wordy line count (a
+            // blank or a lone bracket repeats everywhere and decides nothing). A pure insertion
+            // is placed by its slide range above instead (a block that reads whole in one place
+            // is there).
+            let after = after.max(inner_copy(base_keys, side_keys, base, e, true));
+            let before = before.max(inner_copy(base_keys, side_keys, base, e, false));
             (from.min(s - before), to.max(t + after))
         })
         .collect()
+}
+
+/// How many base lines right after edit `e` (or right before it, `after == false`) another
+/// alignment, as cheap, would match elsewhere: the side keeps those base lines beside the edit,
+/// and its new lines also start a copy of them (a copy that may run on past the new lines into
+/// the kept ones, as when a block is inserted next to its twin). The longest such run that holds
+/// a wordy line.
+fn inner_copy(base_keys: &[u32], side_keys: &[u32], base: &[&str], e: &Edit, after: bool) -> usize {
+    if e.is_insertion() {
+        return 0;
+    }
+    // Base line `j` steps away from the edit, and the side line `j` steps away from side
+    // position `from` (walking down after the edit, up before it).
+    let base_at = |j: usize| -> Option<usize> {
+        let b = if after {
+            e.base.1 + j
+        } else {
+            e.base.0.checked_sub(j + 1)?
+        };
+        (b < base_keys.len()).then_some(b)
+    };
+    let side_at = |from: usize, j: usize| -> Option<usize> {
+        let s = if after {
+            from + j
+        } else {
+            from.checked_sub(j + 1)?
+        };
+        (s < side_keys.len()).then_some(s)
+    };
+    let kept_from = if after { e.side.1 } else { e.side.0 };
+    let mut best = 0;
+    // Each place inside the new lines where the copy could start.
+    for k in 0..e.side.1 - e.side.0 {
+        let from = if after { e.side.0 + k } else { e.side.1 - k };
+        let mut run = 0;
+        let mut has_word = false;
+        while let (Some(b), Some(kept), Some(copy)) =
+            (base_at(run), side_at(kept_from, run), side_at(from, run))
+        {
+            if base_keys[b] != side_keys[kept] || base_keys[b] != side_keys[copy] {
+                break;
+            }
+            has_word |= base[b].chars().any(char::is_alphanumeric);
+            run += 1;
+        }
+        if has_word {
+            best = best.max(run);
+        }
+    }
+    best
 }
 
 /// How far each pure deletion or insertion of `edits` can slide over equal lines, between the

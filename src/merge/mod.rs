@@ -13,9 +13,9 @@
 //! each such refinement states the rule that makes it safe.
 //!
 //! A clean result must not depend on how the diff happened to align look-alike lines. So the
-//! merge is computed under two alignments (patience, matching repeated lines from the top, and
-//! from the bottom): where they disagree, or where
-//! either conflicts, the result conflicts. Edits whose place is ambiguous (a deletion or insertion
+//! merge is computed under three alignments (patience, matching repeated lines from the top, and
+//! from the bottom; and git's minimal Myers diff): where they disagree, or where
+//! any conflicts, the result conflicts. Edits whose place is ambiguous (a deletion or insertion
 //! that could slide over equal lines) claim the whole range they could occupy. After that, blocks
 //! a clean merge would write twice, and lines one side moved that the other deleted, conflict.
 //! When the merge still conflicts and one side moved a block the other edited, the move is
@@ -188,7 +188,7 @@ struct Built<'a> {
 }
 
 impl<'a> Merge<'a> {
-    /// The merge of three texts, clean only where two alignments agree on a clean result.
+    /// The merge of three texts, clean only where every alignment agrees on a clean result.
     pub fn compute(base: &Text<'a>, ours: &Text<'a>, theirs: &Text<'a>) -> Merge<'a> {
         let ids = Interned::new(base, ours, theirs);
         let side_edits = |alignment| {
@@ -210,27 +210,33 @@ impl<'a> Merge<'a> {
             )
         };
         let forward = side_edits(Alignment::Forward);
-        let backward = side_edits(Alignment::Backward);
         let first = build(base, ours, theirs, &ids, (&forward.0, &forward.1), &[]);
-        if forward == backward {
-            // The same edits: the second alignment can only agree.
-            return Merge::finish(first, base, ours, theirs);
-        }
-        let second = build(base, ours, theirs, &ids, (&backward.0, &backward.1), &[]);
-        let (a, b) = (tokens(&first), tokens(&second));
-        let built = if a.iter().map(|t| t.0).eq(b.iter().map(|t| t.0)) {
-            first
-        } else {
-            // Where the alignments disagree, or the second one conflicts, the first must conflict.
-            let mut forced: Vec<(usize, usize)> = second
-                .hunks
-                .iter()
-                .zip(&second.spans)
-                .filter(|(h, _)| matches!(h, Hunk::Conflict { .. }))
-                .map(|(_, s)| *s)
-                .collect();
-            let lines = |t: &[(Tok<'a>, (usize, usize))]| t.iter().map(|x| x.0).collect::<Vec<_>>();
-            let (la, lb) = (lines(&a), lines(&b));
+        let a = tokens(&first);
+        let lines = |t: &[(Tok<'a>, (usize, usize))]| t.iter().map(|x| x.0).collect::<Vec<_>>();
+        let la = lines(&a);
+        let mut seen = vec![forward.clone()];
+        // Where another alignment disagrees with the first, or conflicts, the first must conflict.
+        let mut forced: Vec<(usize, usize)> = Vec::new();
+        for alignment in [Alignment::Backward] {
+            let other = side_edits(alignment);
+            if seen.contains(&other) {
+                continue; // the same edits can only agree
+            }
+            let second = build(base, ours, theirs, &ids, (&other.0, &other.1), &[]);
+            seen.push(other);
+            let b = tokens(&second);
+            let lb = lines(&b);
+            if la == lb {
+                continue;
+            }
+            forced.extend(
+                second
+                    .hunks
+                    .iter()
+                    .zip(&second.spans)
+                    .filter(|(h, _)| matches!(h, Hunk::Conflict { .. }))
+                    .map(|(_, s)| *s),
+            );
             for op in similar::capture_diff_slices(Algorithm::Myers, &la, &lb) {
                 if op.tag() == similar::DiffTag::Equal {
                     continue;
@@ -238,11 +244,15 @@ impl<'a> Merge<'a> {
                 forced.push(span_of(&a, op.old_range()));
                 forced.push(span_of(&b, op.new_range()));
             }
+        }
+        let built = if forced.is_empty() {
+            first
+        } else {
             let forced_build = build(base, ours, theirs, &ids, (&forward.0, &forward.1), &forced);
             let clean = |b: &Built<'_>| !b.hunks.iter().any(|h| matches!(h, Hunk::Conflict { .. }));
             if clean(&forced_build) {
                 // Every range where the alignments disagree met no edit of the first: force their
-                // whole extent, so two disagreeing alignments never give a clean result.
+                // whole extent, so disagreeing alignments never give a clean result.
                 let hull = (
                     forced.iter().map(|f| f.0).min().unwrap_or(0),
                     forced.iter().map(|f| f.1).max().unwrap_or(base.lines.len()),

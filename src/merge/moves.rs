@@ -7,8 +7,8 @@
 //! Every ambiguity (an insertion exactly at a block boundary or at the target, an edit straddling
 //! either) gives up and leaves the plain merge's conflict in place.
 
-use super::diff::{Alignment, Edit, edits};
-use super::{Merge, Text};
+use super::diff::{Alignment, Edit, Interned, claims, edits_numbered, slide_ranges};
+use super::{Hunk, Merge, Text};
 
 /// A block of base lines `block` that one side moved, unchanged, to just before base line `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,36 +25,74 @@ const MIN_BLOCK: usize = 2;
 const MAX_TRIES: usize = 8;
 
 /// A clean merge that treats one side's moved block as moved on every side, if there is one.
+///
+/// Which lines a side moved is itself read off an alignment, and a text that one alignment reads
+/// as "this block moved down" another can read as "those blocks moved up": replaying the wrong
+/// move carries the other side's edits to the wrong place. So the moves are found under each
+/// alignment of [`Merge::compute`], and a result is used only when every alignment finds a clean
+/// merge across a move and all of them give the same lines.
 pub(super) fn merge_across_moves<'a>(
     base: &Text<'a>,
     ours: &Text<'a>,
     theirs: &Text<'a>,
 ) -> Option<Merge<'a>> {
-    let ours_edits = edits(
-        Alignment::Forward,
-        (&base.lines, &ours.lines),
-        &base.lines,
-        &ours.lines,
-    );
-    let theirs_edits = edits(
-        Alignment::Forward,
-        (&base.lines, &theirs.lines),
-        &base.lines,
-        &theirs.lines,
-    );
+    let ids = Interned::new(base, ours, theirs);
+    let lines = |m: &Merge<'a>| -> Vec<&'a str> {
+        m.hunks
+            .iter()
+            .flat_map(|h| match h {
+                Hunk::Clean { lines, .. } => lines.clone(),
+                Hunk::Conflict { .. } => Vec::new(),
+            })
+            .collect()
+    };
+    let mut agreed: Option<(Merge<'a>, Vec<&'a str>)> = None;
+    for alignment in [Alignment::Forward, Alignment::Backward, Alignment::Minimal] {
+        let merge = across_moves(alignment, &ids, base, ours, theirs)?;
+        let merged = lines(&merge);
+        match &agreed {
+            None => agreed = Some((merge, merged)),
+            Some((_, first)) if *first == merged => {}
+            Some(_) => return None,
+        }
+    }
+    agreed.map(|(merge, _)| merge)
+}
+
+/// [`merge_across_moves`] with the moves read off one alignment.
+fn across_moves<'a>(
+    alignment: Alignment,
+    ids: &Interned,
+    base: &Text<'a>,
+    ours: &Text<'a>,
+    theirs: &Text<'a>,
+) -> Option<Merge<'a>> {
+    let side = |keys: &[u32], text: &Text<'a>| {
+        let e = edits_numbered(
+            alignment,
+            (&ids.base, keys),
+            ids.distinct,
+            &base.lines,
+            &text.lines,
+        );
+        let c = claims((&ids.base, keys), &base.lines, &text.lines, &e);
+        (e, c)
+    };
+    let (ours_edits, ours_claims) = side(&ids.ours, ours);
+    let (theirs_edits, theirs_claims) = side(&ids.theirs, theirs);
     // Each side's moves in turn: the move is replayed on the other side, then merged again.
     let ours_moved = block_moves(&base.lines, &ours.lines, &ours_edits)
         .into_iter()
         .take(MAX_TRIES)
         .filter_map(|m| {
-            let other = replay(&theirs_edits, theirs, m)?;
+            let other = replay(&base.lines, (&theirs_edits, &theirs_claims), theirs, m)?;
             Some(Merge::compute(&moved(base, m), ours, &other))
         });
     let theirs_moved = block_moves(&base.lines, &theirs.lines, &theirs_edits)
         .into_iter()
         .take(MAX_TRIES)
         .filter_map(|m| {
-            let other = replay(&ours_edits, ours, m)?;
+            let other = replay(&base.lines, (&ours_edits, &ours_claims), ours, m)?;
             Some(Merge::compute(&moved(base, m), &other, theirs))
         });
     ours_moved
@@ -132,18 +170,29 @@ fn moved<'a>(text: &Text<'a>, m: BlockMove) -> Text<'a> {
 /// The other side with the same block moved: its own version of the block (edits and all) goes
 /// to the same place. `None` when its edits make the block's bounds or the target ambiguous, or
 /// leave nothing of the block.
-fn replay<'a>(other_edits: &[Edit], other: &Text<'a>, m: BlockMove) -> Option<Text<'a>> {
+///
+/// An edit's place is taken as widely as the merge takes it: its slide range over equal lines and
+/// its claim (see [`super::diff::claims`]), so a place the diff merely guessed never decides which
+/// side of a bound an edit falls on.
+fn replay<'a>(
+    base: &[&str],
+    (other_edits, other_claims): (&[Edit], &[(usize, usize)]),
+    other: &Text<'a>,
+    m: BlockMove,
+) -> Option<Text<'a>> {
     let (start, end) = m.block;
-    for e in other_edits {
+    let slides = slide_ranges(base, &other.lines, other_edits);
+    for ((e, slide), claim) in other_edits.iter().zip(slides).zip(other_claims) {
         let (s, t) = e.base;
         // The other side deleted or rewrote the whole block: no part of it is left to move.
         if s <= start && end <= t {
             return None;
         }
+        let (lo, hi) = (s.min(slide.0).min(claim.0), t.max(slide.1).max(claim.1));
         for point in [start, end, m.to] {
-            // An insertion exactly at a bound or at the target could belong on either side of it;
-            // an edit across one cannot be split.
-            if (e.is_insertion() && s == point) || (s < point && point < t) {
+            // An insertion at a bound or at the target, anywhere it could be placed, could belong
+            // on either side of it; an edit across one cannot be split.
+            if (e.is_insertion() && lo <= point && point <= hi) || (lo < point && point < hi) {
                 return None;
             }
         }
@@ -169,6 +218,7 @@ fn replay<'a>(other_edits: &[Edit], other: &Text<'a>, m: BlockMove) -> Option<Te
 
 #[cfg(test)]
 mod tests {
+    use super::super::diff::edits;
     use super::*;
 
     fn text(s: &str) -> Text<'_> {
@@ -208,8 +258,10 @@ mod tests {
     fn replayed(base: &[&str], other: &str, to: usize) -> Option<Vec<String>> {
         let other = text(other);
         let e = edits(Alignment::Forward, (base, &other.lines), base, &other.lines);
+        // Claims as wide as the edits themselves: these cases test the bounds, not the claims.
+        let c: Vec<(usize, usize)> = e.iter().map(|e| e.base).collect();
         let m = BlockMove { block: (1, 3), to };
-        replay(&e, &other, m).map(|t| t.lines.iter().map(|l| l.to_string()).collect())
+        replay(base, (&e, &c), &other, m).map(|t| t.lines.iter().map(|l| l.to_string()).collect())
     }
 
     #[test]
