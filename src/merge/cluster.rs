@@ -96,7 +96,8 @@ pub(super) fn clusters(
 /// merged together rather than applied one after the other. Applying them in sequence (the
 /// "adjacent changes" refinement) is safe only when neither edit's meaning depends on lines the
 /// other replaced; so they interact when:
-/// - both insert at one point (their order is not determined);
+/// - both insert at one point (their order is not determined), or one inserts where the other's
+///   claim reaches past its own lines (an alignment as cheap makes that one an insertion there);
 /// - one inserts beside the other's deletion (the insertion's anchor is gone);
 /// - one inserts beside the other's change whose lines could also be aligned as a change of
 ///   those same lines (the inserted block continues with the base lines after the change, as when
@@ -111,10 +112,17 @@ pub(super) fn touching_edits_interact(
     theirs: &Text<'_>,
 ) -> bool {
     let (a_side, b_side) = (a.side, b.side);
-    let (a, b) = (a.edit, b.edit);
     if a_side == b_side {
         return false;
     }
+    // An edit whose claim reaches past its own lines to the point where the other inserts could
+    // as well be aligned as an insertion at that point itself: two insertions at one point.
+    if (b.edit.is_insertion() && a.claim.1 > a.edit.base.1)
+        || (a.edit.is_insertion() && b.claim.0 < b.edit.base.0)
+    {
+        return true;
+    }
+    let (a, b) = (a.edit, b.edit);
     if a.is_insertion() && b.is_insertion() {
         return true;
     }

@@ -428,14 +428,16 @@ pub(super) fn claims(
                 .filter(|&m| inserted[..m] == base_keys[s - m..s])
                 .max()
                 .unwrap_or(0);
-            // The same holds when a replacement's new lines hold, anywhere inside, a copy of base
-            // lines beside it that the side keeps beside it too: the diff matched one of the two
+            // The same holds when the new lines hold, anywhere inside, a copy of base lines
+            // beside the edit that the side keeps beside it too: the diff matched one of the two
             // copies by its own choice, at equal cost. Only copies holding a wordy line count (a
-            // blank or a lone bracket repeats everywhere and decides nothing). A pure insertion
-            // is placed by its slide range above instead (a block that reads whole in one place
-            // is there).
-            let after = after.max(inner_copy(base_keys, side_keys, base, e, true));
-            let before = before.max(inner_copy(base_keys, side_keys, base, e, false));
+            // blank or a lone bracket repeats everywhere and decides nothing).
+            // A copy of blank lines only widens the claim of a replacement up to where the other
+            // side may insert (see `touching_edits_interact`): `a\n\nX\n` for `a\n` before a
+            // blank line can as well be `a` kept, the blank kept, and `X` plus a blank inserted.
+            let replaced = !e.is_insertion();
+            let after = after.max(inner_copy(base_keys, side_keys, base, e, true, replaced));
+            let before = before.max(inner_copy(base_keys, side_keys, base, e, false, replaced));
             (from.min(s - before), to.max(t + after))
         })
         .collect()
@@ -446,10 +448,14 @@ pub(super) fn claims(
 /// and its new lines also start a copy of them (a copy that may run on past the new lines into
 /// the kept ones, as when a block is inserted next to its twin). The longest such run that holds
 /// a wordy line.
-fn inner_copy(base_keys: &[u32], side_keys: &[u32], base: &[&str], e: &Edit, after: bool) -> usize {
-    if e.is_insertion() {
-        return 0;
-    }
+fn inner_copy(
+    base_keys: &[u32],
+    side_keys: &[u32],
+    base: &[&str],
+    e: &Edit,
+    after: bool,
+    blank_ok: bool,
+) -> usize {
     // Base line `j` steps away from the edit, and the side line `j` steps away from side
     // position `from` (walking down after the edit, up before it).
     let base_at = |j: usize| -> Option<usize> {
@@ -470,8 +476,11 @@ fn inner_copy(base_keys: &[u32], side_keys: &[u32], base: &[&str], e: &Edit, aft
     };
     let kept_from = if after { e.side.1 } else { e.side.0 };
     let mut best = 0;
-    // Each place inside the new lines where the copy could start.
-    for k in 0..e.side.1 - e.side.0 {
+    // Each place inside the new lines where the copy could start. An insertion whose copy
+    // starts at its first line (its last, before it) slides over the copy instead: its place is
+    // decided by the slide range (a block that reads whole in one place is there).
+    let first = usize::from(e.is_insertion());
+    for k in first..e.side.1 - e.side.0 {
         let from = if after { e.side.0 + k } else { e.side.1 - k };
         let mut run = 0;
         let mut has_word = false;
@@ -484,7 +493,7 @@ fn inner_copy(base_keys: &[u32], side_keys: &[u32], base: &[&str], e: &Edit, aft
             has_word |= base[b].chars().any(char::is_alphanumeric);
             run += 1;
         }
-        if has_word {
+        if has_word || blank_ok {
             best = best.max(run);
         }
     }

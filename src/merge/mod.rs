@@ -649,13 +649,13 @@ fn ambiguous_context(
     resolved: &[Hunk<'_>],
     (ours_edits, theirs_edits): (&[Edit], &[Edit]),
 ) -> Vec<usize> {
-    // Only a side that inserts or deletes whole blocks can change how often a stretch occurs;
-    // one that only rewrites lines in place leaves every copy where it was.
+    // Only a side that inserts or removes lines can change how often a stretch occurs (a
+    // replacement of seven lines by one removes a copy as surely as a deletion does); one that
+    // only rewrites single lines in place leaves every copy where it was.
     let moves_blocks = |edits: &[Edit]| {
-        edits.iter().any(|e| {
-            (e.is_insertion() || e.is_deletion())
-                && (e.base.1 - e.base.0).max(e.side.1 - e.side.0) >= 2
-        })
+        edits
+            .iter()
+            .any(|e| (e.base.1 - e.base.0).abs_diff(e.side.1 - e.side.0) >= 2)
     };
     let (ours_blocks, theirs_blocks) = (moves_blocks(ours_edits), moves_blocks(theirs_edits));
     if !resolved.iter().any(|h| {
