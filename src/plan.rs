@@ -140,6 +140,15 @@ pub fn build(
     // `Root` also refuses a symlink anywhere on its way.
     let gate = Root::new(root);
     let read = |path: &str| gate.read(path, Origin::Pack);
+    // An unreadable `.gitattributes` only means default markers.
+    let gitattributes = read(".gitattributes")
+        .ok()
+        .flatten()
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let labels = &Style {
+        labels,
+        gitattributes: gitattributes.as_deref(),
+    };
     // A user file is "unmodified" when it matches what the lock recorded.
     let unmodified = |path: &str, bytes: &[u8]| {
         recorded
@@ -234,15 +243,32 @@ pub fn build(
     })
 }
 
+/// How conflicts are written: the labels, and the marker length git's `conflict-marker-size`
+/// attribute gives a file in the project's `.gitattributes` (as `git merge` would write them).
+struct Style<'a, 'l> {
+    labels: &'a Labels<'l>,
+    gitattributes: Option<&'a str>,
+}
+
+impl Style<'_, '_> {
+    fn marker_size(&self, path: &str) -> usize {
+        self.gitattributes
+            .and_then(|g| merge::marker_size_from_gitattributes(g, path))
+            .unwrap_or(merge::DEFAULT_MARKER_SIZE)
+    }
+}
+
 /// Merges the user's edits into the template's new version of one file.
 fn merged(
     path: &str,
     base: &[u8],
     ours: Vec<u8>,
     theirs: &[u8],
-    labels: &Labels<'_>,
+    style: &Style<'_, '_>,
 ) -> FileChange {
-    let (kind, new, conflicts) = match merge::merge_bytes(base, &ours, theirs, labels) {
+    let outcome =
+        merge::merge_bytes_with(base, &ours, theirs, style.labels, style.marker_size(path));
+    let (kind, new, conflicts) = match outcome {
         merge::Outcome::Clean(text) if text == ours => (Kind::Unchanged, text, 0),
         merge::Outcome::Clean(text) => (Kind::Merged, text, 0),
         merge::Outcome::Conflicted { text, conflicts } => (Kind::Conflict, text, conflicts),
@@ -284,7 +310,7 @@ fn moved(
     new_disk: Option<Vec<u8>>,
     theirs: &[u8],
     unmodified: &dyn Fn(&str, &[u8]) -> bool,
-    labels: &Labels<'_>,
+    labels: &Style<'_, '_>,
 ) -> Result<Vec<FileChange>> {
     let Some(ours) = old_disk else {
         // The user deleted the file: it stays deleted at its new place too.

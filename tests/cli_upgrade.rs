@@ -668,3 +668,37 @@ fn projects_from_earlier_builtin_packs_update_offline() {
             .success();
     }
 }
+
+#[test]
+fn conflict_markers_follow_gitattributes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    let readme = project.join("README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("hello world"))
+        .unwrap()
+        .to_string();
+    std::fs::write(&readme, text.replacen(&line, "My own description.", 1)).unwrap();
+    // As git does, a file whose attributes ask for longer markers gets them; others keep 7.
+    std::fs::write(
+        project.join(".gitattributes"),
+        "*.md conflict-marker-size=12\n",
+    )
+    .unwrap();
+    fb(&project)
+        .args(["-q", "upgrade", "--to-level", "2"])
+        .assert()
+        .code(1);
+    let merged = std::fs::read_to_string(&readme).unwrap();
+    assert!(
+        merged.lines().any(|l| l.starts_with("<<<<<<<<<<<< ")),
+        "{merged}"
+    );
+    assert!(merged.lines().any(|l| l == "============"), "{merged}");
+    assert!(
+        !merged.lines().any(|l| l.starts_with("<<<<<<< ")),
+        "{merged}"
+    );
+}
