@@ -192,6 +192,9 @@ pub fn build(
                 },
             },
             (Some(_), None) if moved_from.contains(path.as_str()) => {} // handled at its new path
+            // A generated file that an older version rendered and this one leaves to its
+            // command (uv.lock from pack 0.4): the file stays, and the command keeps it current.
+            (Some(_), None) if generated.contains_key(path.as_str()) => {}
             (Some(_), None) => match disk {
                 None => {}
                 Some(d) if unmodified(path, &d) => {

@@ -28,6 +28,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         dry_run,
         allow_dirty,
         offline,
+        no_lock,
         path,
         format,
     } = write;
@@ -68,6 +69,12 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         return Ok(Outcome::Done);
     };
     Ok(super::report::change(
-        shell, &prepared, dry_run, "Added", &summary, format,
+        shell,
+        &prepared,
+        dry_run,
+        "Added",
+        &summary,
+        format,
+        (no_lock, offline),
     ))
 }
