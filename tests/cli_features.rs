@@ -14,7 +14,7 @@ fn add_help_lists_the_built_in_features() {
         .assert()
         .success()
         .stdout(contains(
-            "Features of the built-in pack (fastapi 0.4.0): cache",
+            "Features of the built-in pack (fastapi 0.4.0): cache, versioning",
         ));
 }
 
@@ -64,7 +64,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .assert()
         .code(2)
         .stderr(contains(
-            "pack `fastapi` 0.4.0 has no feature `docker` (its features: cache)",
+            "pack `fastapi` 0.4.0 has no feature `docker` (its features: cache, versioning)",
         ));
     fb(&project)
         .args(["remove", "cache"])
@@ -75,7 +75,9 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .args(["new", "other", "--level", "4", "--with", "docker", "--yes"])
         .assert()
         .code(2)
-        .stderr(contains("unknown value `docker`: expected one of cache"));
+        .stderr(contains(
+            "unknown value `docker`: expected one of cache, versioning",
+        ));
     assert_eq!(read_tree(&project), before);
 }
 
