@@ -455,6 +455,28 @@ mod tests {
     }
 
     #[test]
+    fn a_generated_file_the_new_render_leaves_to_its_command_stays() {
+        // Pack 0.3 rendered uv.lock; 0.4 leaves it to `uv lock`: edited or not, it stays.
+        for disk_lock in ["lock 0.3", "lock the user re-made"] {
+            let p = plan(
+                &[("uv.lock", disk_lock), ("a.txt", "a")],
+                &[("uv.lock", "lock 0.3"), ("a.txt", "a")],
+                &[("a.txt", "a")],
+                &[],
+            );
+            assert!(
+                p.changes.iter().all(|c| c.path != "uv.lock"),
+                "{disk_lock}: {:?}",
+                p.changes
+                    .iter()
+                    .map(|c| (&c.path, c.kind))
+                    .collect::<Vec<_>>()
+            );
+            assert!(!p.new_hashes.contains_key("uv.lock"));
+        }
+    }
+
+    #[test]
     fn binary_conflicts_keep_the_users_copy() {
         let p = plan(
             &[("logo.png", "\0mine")],
