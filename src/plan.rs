@@ -201,6 +201,9 @@ pub fn build(
                 },
             },
             (Some(_), None) if moved_from.contains(path.as_str()) => {} // handled at its new path
+            // A generated file that an older version rendered and this one leaves to its
+            // command (uv.lock from pack 0.4): the file stays, and the command keeps it current.
+            (Some(_), None) if generated.contains_key(path.as_str()) => {}
             (Some(_), None) => match disk {
                 None => {}
                 Some(d) if unmodified(path, &d) => {
@@ -475,6 +478,28 @@ mod tests {
             !p.changes.iter().any(|c| c.path == "mine"),
             "user files are never touched"
         );
+    }
+
+    #[test]
+    fn a_generated_file_the_new_render_leaves_to_its_command_stays() {
+        // Pack 0.3 rendered uv.lock; 0.4 leaves it to `uv lock`: edited or not, it stays.
+        for disk_lock in ["lock 0.3", "lock the user re-made"] {
+            let p = plan(
+                &[("uv.lock", disk_lock), ("a.txt", "a")],
+                &[("uv.lock", "lock 0.3"), ("a.txt", "a")],
+                &[("a.txt", "a")],
+                &[],
+            );
+            assert!(
+                p.changes.iter().all(|c| c.path != "uv.lock"),
+                "{disk_lock}: {:?}",
+                p.changes
+                    .iter()
+                    .map(|c| (&c.path, c.kind))
+                    .collect::<Vec<_>>()
+            );
+            assert!(!p.new_hashes.contains_key("uv.lock"));
+        }
     }
 
     #[test]

@@ -43,11 +43,13 @@ impl Changes {
 }
 
 /// Compares the project at `root` with `lock`. Added files are those git would see: `.gitignore`d
-/// files (a virtualenv, caches, databases) and `.git` are left out.
-pub fn changes(root: &Path, lock: &Lock) -> Result<Changes> {
+/// files (a virtualenv, caches, databases) and `.git` are left out, and so are the pack's
+/// `generated` files (`uv.lock`), which commands re-create rather than users write.
+pub fn changes(root: &Path, lock: &Lock, generated: &[String]) -> Result<Changes> {
     let mut changes = Changes::default();
     let gate = Root::new(root);
-    for (path, recorded) in &lock.files {
+    let generated = |path: &str| generated.iter().any(|g| g == path);
+    for (path, recorded) in lock.files.iter().filter(|(p, _)| !generated(p)) {
         // A symlink (on the way or at the path) is never followed: it is not the file fb wrote.
         let entry = match gate.locate(path, Origin::Lock) {
             Ok((full, entry)) => Some((full, entry)),
@@ -70,7 +72,7 @@ pub fn changes(root: &Path, lock: &Lock) -> Result<Changes> {
         }
     }
     for path in project_files(root)? {
-        if !lock.files.contains_key(&path) && path != LOCK_FILE {
+        if !lock.files.contains_key(&path) && path != LOCK_FILE && !generated(&path) {
             let bytes =
                 std::fs::read(root.join(&path)).with_context(|| format!("cannot read `{path}`"))?;
             if has_conflict_markers(&bytes) {

@@ -164,7 +164,9 @@ fn refusals() {
         .args(["add", "docker"])
         .assert()
         .code(2)
-        .stderr(contains("unknown value `docker`"));
+        .stderr(contains(
+            "has no feature `docker` (its features: cache, versioning)",
+        ));
     fb(tmp.path())
         .args(["upgrade", "--to-level", "2"])
         .assert()

@@ -172,6 +172,7 @@ fn real_kills_at_any_moment_recover_to_before_or_after() {
             .args(["upgrade", "--to-level", "2"])
             .current_dir(&project)
             .env("NO_COLOR", "1")
+            .env("FB_NO_LOCK", "1")
             .env("FB_HOME", &home)
             // Spread the transaction out so the kills land all over it.
             .env("FB_TEST_STEP_DELAY_MS", "3")
@@ -235,6 +236,7 @@ fn a_killed_new_leaves_nothing_the_next_new_does_not_clean() {
             .args(["new", "demo", "--level", "4", "--db", "postgres", "--yes"])
             .current_dir(&work)
             .env("NO_COLOR", "1")
+            .env("FB_NO_LOCK", "1")
             .env("FB_HOME", tmp.path().join("home"))
             .env("FB_TEST_STEP_DELAY_MS", "4")
             .stdin(std::process::Stdio::null())

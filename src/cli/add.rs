@@ -10,15 +10,33 @@ use crate::ui::Shell;
 
 /// Add features, or a resource, to the project, three-way merged into your files
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  fb add resource Order total:float paid:bool note:text?\n  fb add --dry-run resource Invoice number:int:unique\n\nThe built-in pack's features come with level 5; `fb add FEATURE` lists those a pack has when one is unknown."
-)]
+#[command(after_help = after_help())]
 pub struct Args {
     /// Features to add (the pack's `features` option), or `resource` followed by a resource spec
     #[arg(required = true, value_name = "FEATURE")]
     features: Vec<String>,
     #[command(flatten)]
     write: WriteArgs,
+}
+
+/// Examples, and the built-in pack's features with what its `features` option says of them.
+fn after_help() -> String {
+    let features = crate::source::builtin_pack()
+        .ok()
+        .and_then(|pack| {
+            let spec = pack.manifest.options.get("features")?;
+            Some(format!(
+                "Features of the built-in pack ({} {}): {}\n  {}",
+                pack.name(),
+                pack.version(),
+                spec.choice_strings().join(", "),
+                spec.help.clone().unwrap_or_default()
+            ))
+        })
+        .unwrap_or_default();
+    format!(
+        "Examples:\n  fb add cache\n  fb add resource Order total:float paid:bool note:text?\n  fb add --dry-run resource Invoice number:int:unique\n\n{features}\n\nAnother pack's features: `fb add NAME` lists them when NAME is unknown."
+    )
 }
 
 pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
@@ -28,6 +46,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         dry_run,
         allow_dirty,
         offline,
+        no_lock,
         path,
         format,
     } = write;
@@ -68,6 +87,12 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         return Ok(Outcome::Done);
     };
     Ok(super::report::change(
-        shell, &prepared, dry_run, "Added", &summary, format,
+        shell,
+        &prepared,
+        dry_run,
+        "Added",
+        &summary,
+        format,
+        (no_lock, offline),
     ))
 }

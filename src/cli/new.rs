@@ -56,9 +56,13 @@ pub struct Args {
     /// Show what would be written; write nothing
     #[arg(long)]
     dry_run: bool,
-    /// Never use the network (the built-in pack and local packs never need it)
+    /// Never use the network (the built-in pack and local packs need it only for `uv lock`,
+    /// which then runs offline, from uv's cache)
     #[arg(long)]
     offline: bool,
+    /// Do not run the pack's lock command after writing (`uv lock` for the built-in pack)
+    #[arg(long, env = "FB_NO_LOCK", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
+    no_lock: bool,
 }
 
 pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
@@ -78,6 +82,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         yes,
         dry_run,
         offline,
+        no_lock,
     } = args;
     let mut explicit: IndexMap<String, Explicit> = IndexMap::new();
     for (key, value) in [
@@ -131,7 +136,25 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         shell,
     )?;
     report(&outcome, dry_run, shell);
-    Ok(Outcome::Done)
+    if dry_run {
+        return Ok(Outcome::Done);
+    }
+    let when = crate::ops::generate::When {
+        skip: no_lock,
+        offline,
+        changed: true,
+    };
+    let results = crate::ops::generate::run(&outcome.target, &outcome.generated, when, shell);
+    let failed = crate::ops::generate::report(&results, shell);
+    if let Some(steps) = &outcome.next_steps {
+        shell.text("");
+        shell.text(format!("Next steps:\n  cd {}", outcome.target.display()));
+        shell.text(steps.trim_end());
+    }
+    Ok(match failed {
+        true => Outcome::NeedsUser,
+        false => Outcome::Done,
+    })
 }
 
 fn report(outcome: &NewOutcome, dry_run: bool, shell: &Shell) {
@@ -176,11 +199,6 @@ fn report(outcome: &NewOutcome, dry_run: bool, shell: &Shell) {
             outcome.files.len()
         ),
     );
-    if let Some(steps) = &outcome.next_steps {
-        shell.text("");
-        shell.text(format!("Next steps:\n  cd {target}"));
-        shell.text(steps.trim_end());
-    }
 }
 
 /// Terminal prompts for options the user did not give.

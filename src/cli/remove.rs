@@ -28,6 +28,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         dry_run,
         allow_dirty,
         offline,
+        no_lock,
         path,
         format,
     } = write;
@@ -55,6 +56,12 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         shell,
     )?;
     Ok(super::report::change(
-        shell, &prepared, dry_run, "Removed", &summary, format,
+        shell,
+        &prepared,
+        dry_run,
+        "Removed",
+        &summary,
+        format,
+        (no_lock, offline),
     ))
 }

@@ -17,6 +17,36 @@ pub fn change(
     verb: &str,
     what: &str,
     format: Format,
+    (no_lock, offline): (bool, bool),
+) -> Outcome {
+    let plan_ = &prepared.plan;
+    let changed = plan_.changes.iter().filter(|c| c.writes()).count();
+    let outcome = change_report(shell, prepared, dry_run, verb, what, format, changed);
+    // The generated files (uv.lock) follow the new inputs: their commands run once the change
+    // is applied.
+    let lock_failed = !dry_run && {
+        let when = crate::ops::generate::When {
+            skip: no_lock,
+            offline,
+            changed: changed > 0,
+        };
+        let results = crate::ops::generate::run(&prepared.root, &prepared.generated, when, shell);
+        crate::ops::generate::report(&results, shell)
+    };
+    match lock_failed {
+        true => Outcome::NeedsUser,
+        false => outcome,
+    }
+}
+
+fn change_report(
+    shell: &Shell,
+    prepared: &Prepared,
+    dry_run: bool,
+    verb: &str,
+    what: &str,
+    format: Format,
+    changed: usize,
 ) -> Outcome {
     let plan_ = &prepared.plan;
     if format == Format::Json {
@@ -35,7 +65,6 @@ pub fn change(
         };
     }
     let outcome = plan(shell, plan_, dry_run);
-    let changed = plan_.changes.iter().filter(|c| c.writes()).count();
     if dry_run {
         shell.note(format!(
             "{changed} file(s) would change {what}; nothing was written (--dry-run)"

@@ -36,6 +36,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         dry_run,
         allow_dirty,
         offline,
+        no_lock,
         path,
         format,
     } = write;
@@ -81,7 +82,13 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         UpdateOutcome::Updated { from, to, prepared } => {
             let what = format!("from {from} to {to}");
             Ok(super::report::change(
-                shell, &prepared, dry_run, "Updated", &what, format,
+                shell,
+                &prepared,
+                dry_run,
+                "Updated",
+                &what,
+                format,
+                (no_lock, offline),
             ))
         }
     }

@@ -37,6 +37,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         dry_run,
         allow_dirty,
         offline,
+        no_lock,
         path,
         format,
     } = write;
@@ -70,6 +71,12 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
     };
     let what = format!("from level {} to level {to_level}", outcome.from_level);
     Ok(super::report::change(
-        shell, &prepared, dry_run, "Upgraded", &what, format,
+        shell,
+        &prepared,
+        dry_run,
+        "Upgraded",
+        &what,
+        format,
+        (no_lock, offline),
     ))
 }

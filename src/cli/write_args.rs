@@ -26,9 +26,13 @@ pub struct WriteArgs {
     /// Write even if the git work tree has uncommitted changes
     #[arg(long)]
     pub allow_dirty: bool,
-    /// Never use the network (the built-in pack never needs it)
+    /// Never use the network (the built-in pack needs it only for `uv lock`, which then runs
+    /// offline, from uv's cache)
     #[arg(long)]
     pub offline: bool,
+    /// Do not run the pack's lock command after writing (`uv lock` for the built-in pack)
+    #[arg(long, env = "FB_NO_LOCK", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_lock: bool,
     /// The project directory (default: the one around the current directory)
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub path: PathBuf,

@@ -48,6 +48,24 @@ pub fn overrides(
     let (name, items, already) = match what {
         Addition::Features(wanted) => {
             let mut features = list("features", "features")?;
+            let known = project
+                .pack
+                .manifest
+                .options
+                .get("features")
+                .map(|spec| spec.choice_strings())
+                .unwrap_or_default();
+            if let Some(unknown) = wanted.iter().find(|f| !known.contains(f)) {
+                bail!(
+                    "pack `{}` {} has no feature `{unknown}` ({})",
+                    project.pack.name(),
+                    project.pack.version(),
+                    match known.is_empty() {
+                        true => "it has none".to_string(),
+                        false => format!("its features: {}", known.join(", ")),
+                    }
+                );
+            }
             let mut already = Vec::new();
             for feature in wanted {
                 if features.contains(feature) {

@@ -155,6 +155,9 @@ pub struct Prepared {
     pub new_label: String,
     /// The pack's `[[notes]]` that apply to this change, rendered.
     pub notes: Vec<String>,
+    /// The project's root and the new pack's generated files, whose commands run after applying.
+    pub root: PathBuf,
+    pub generated: Vec<crate::pack::manifest::Generated>,
 }
 
 /// What to move the project to: a pack (the locked one, or another version) and its options.
@@ -236,6 +239,8 @@ pub fn prepare(project: &Project, target: Target<'_>, shell: &Shell) -> Result<P
         old_label,
         new_label,
         notes,
+        root: project.root.clone(),
+        generated: target.pack.manifest.generated.clone(),
     };
     // A change the disk cannot take (a file where the new version needs a directory, say) is
     // found here, so a dry run and `fb diff` report it too.

@@ -95,7 +95,14 @@ pub fn run(opts: DiffOptions, shell: &Shell) -> Result<DiffOutcome> {
 /// The recorded render against the files on disk.
 fn local(project: &Project) -> Result<DiffOutcome> {
     let (base, _) = project.base()?;
-    let changes = crate::project::changes(&project.root, &project.lock)?;
+    let generated: Vec<String> = project
+        .pack
+        .manifest
+        .generated
+        .iter()
+        .map(|g| g.path.clone())
+        .collect();
+    let changes = crate::project::changes(&project.root, &project.lock, &generated)?;
     // Through the path gate: a modified entry may be a symlink, which is shown, never followed.
     let gate = crate::paths::Root::new(&project.root);
     let read = |p: &str| {

@@ -5,6 +5,7 @@ pub mod add;
 pub mod adopt;
 pub mod change;
 pub mod diff;
+pub mod generate;
 pub mod new;
 pub mod packs;
 pub mod remove;

@@ -37,6 +37,8 @@ pub struct NewOutcome {
     pub files: Tree,
     /// The pack's next-steps message, rendered.
     pub next_steps: Option<String>,
+    /// The pack's generated files, whose commands run once the project is written.
+    pub generated: Vec<crate::pack::manifest::Generated>,
 }
 
 pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
@@ -133,5 +135,6 @@ pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
         options,
         files,
         next_steps,
+        generated: pack.manifest.generated.clone(),
     })
 }

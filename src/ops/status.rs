@@ -19,8 +19,8 @@ pub fn run(start: &Path, shell: &crate::ui::Shell) -> Result<StatusReport> {
     let root = project::find_root(start)?;
     super::change::recover(&root, shell)?;
     let lock = Lock::read(&root.join(LOCK_FILE))?;
-    check_against_pack(&lock, shell)?;
-    let changes = project::changes(&root, &lock)?;
+    let generated = check_against_pack(&lock, shell)?;
+    let changes = project::changes(&root, &lock, &generated)?;
     let newer = newer_known(&lock, shell);
     Ok(StatusReport {
         root,
@@ -33,7 +33,8 @@ pub fn run(start: &Path, shell: &crate::ui::Shell) -> Result<StatusReport> {
 /// Verifies the lock against the pack it names, as every other command does: the pack exists in
 /// that version with that checksum, and the options are ones it accepts. A git pack that is not
 /// cached cannot be checked without the network, which `fb status` never uses: it says so.
-fn check_against_pack(lock: &Lock, shell: &crate::ui::Shell) -> Result<()> {
+/// Returns the paths of the pack's generated files (none when the pack could not be loaded).
+fn check_against_pack(lock: &Lock, shell: &crate::ui::Shell) -> Result<Vec<String>> {
     let pack = match crate::source::load_locked(&lock.pack, true, shell) {
         Ok(pack) => pack,
         Err(e) if e.downcast_ref::<crate::source::NotCached>().is_some() => {
@@ -44,7 +45,7 @@ fn check_against_pack(lock: &Lock, shell: &crate::ui::Shell) -> Result<()> {
                 "pack `{}` {} from `{}` is not in fb's cache, and `fb status` never fetches: the lockfile was not checked against it (`fb update --check` fetches and caches it)",
                 missing.name, missing.version, missing.url
             ));
-            return Ok(());
+            return Ok(Vec::new());
         }
         Err(e) => {
             return Err(e.context(format!(
@@ -54,7 +55,13 @@ fn check_against_pack(lock: &Lock, shell: &crate::ui::Shell) -> Result<()> {
             )));
         }
     };
-    crate::pack::options::check_recorded(&pack.manifest, &lock.options)
+    crate::pack::options::check_recorded(&pack.manifest, &lock.options)?;
+    Ok(pack
+        .manifest
+        .generated
+        .iter()
+        .map(|g| g.path.clone())
+        .collect())
 }
 
 /// The newest cached release newer than the locked version, if any; never an error.

@@ -48,13 +48,18 @@ pub struct Note {
     pub message: String,
 }
 
-/// `[[generated]]`: when both the user and the template changed such a file, the user's copy is
-/// kept and the user is told to run `command`, which re-creates it from the merged inputs.
+/// `[[generated]]`: a file the pack does not render (or, in older packs, renders as a starting
+/// point) that `command` derives from the others. fb runs `command` in the project after it
+/// writes it; a re-render never merges the file line by line (when both the user and the
+/// template changed it, the user's copy stays until `command` re-creates it).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Generated {
     pub path: String,
     pub command: String,
+    /// What to run instead under `--offline` (`uv lock --offline`); without it, nothing is run.
+    #[serde(default)]
+    pub offline: Option<String>,
 }
 
 /// `[[repeat]]`: every template whose path contains `paths_containing` is rendered once per item

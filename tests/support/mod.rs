@@ -13,6 +13,8 @@ pub fn fb(cwd: &Path) -> Command {
     cmd.current_dir(cwd)
         .env("NO_COLOR", "1")
         .env("RUST_BACKTRACE", "0")
+        // Never `uv lock` (the network); tests of the lock step put a fake `uv` on PATH.
+        .env("FB_NO_LOCK", "1")
         .env_remove("CLICOLOR_FORCE")
         // Never the user's own cache; tests that need one of their own set FB_HOME again.
         .env(

@@ -1,0 +1,1 @@
+"""The /api/v2 endpoints, one module per resource."""
