@@ -109,7 +109,9 @@ impl Interned {
 /// unique to both texts (patience); between anchors, where equal lines repeat, they choose from
 /// opposite ends, so where a choice among look-alike lines decides a merge, the two disagree.
 /// `Minimal` is git's default (Myers: fewest lines changed, no anchors), which disagrees with both
-/// where a unique line could be kept at one place or rewritten in another at the same cost.
+/// where a unique line could be kept at one place or rewritten in another at the same cost; the
+/// replay of moves uses it too (the merge itself does not: it would refuse the look-alike blocks
+/// patience aligns right and Myers does not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Alignment {
     Forward,
@@ -432,9 +434,10 @@ pub(super) fn claims(
             // beside the edit that the side keeps beside it too: the diff matched one of the two
             // copies by its own choice, at equal cost. Only copies holding a wordy line count (a
             // blank or a lone bracket repeats everywhere and decides nothing).
-            // A copy of blank lines only widens the claim of a replacement up to where the other
-            // side may insert (see `touching_edits_interact`): `a\n\nX\n` for `a\n` before a
-            // blank line can as well be `a` kept, the blank kept, and `X` plus a blank inserted.
+            // A replacement's copy of blank lines alone counts too: `a2`, blank, `X` for `a1`
+            // before a blank line can as well be `a2`, the blank kept, and `X` plus a blank
+            // inserted after it, where the other side may insert as well (see
+            // `touching_edits_interact`).
             let replaced = !e.is_insertion();
             let after = after.max(inner_copy(base_keys, side_keys, base, e, true, replaced));
             let before = before.max(inner_copy(base_keys, side_keys, base, e, false, replaced));
@@ -447,7 +450,7 @@ pub(super) fn claims(
 /// alignment, as cheap, would match elsewhere: the side keeps those base lines beside the edit,
 /// and its new lines also start a copy of them (a copy that may run on past the new lines into
 /// the kept ones, as when a block is inserted next to its twin). The longest such run that holds
-/// a wordy line.
+/// a wordy line, or the longest at all with `blank_ok`.
 fn inner_copy(
     base_keys: &[u32],
     side_keys: &[u32],

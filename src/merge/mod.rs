@@ -13,9 +13,9 @@
 //! each such refinement states the rule that makes it safe.
 //!
 //! A clean result must not depend on how the diff happened to align look-alike lines. So the
-//! merge is computed under three alignments (patience, matching repeated lines from the top, and
-//! from the bottom; and git's minimal Myers diff): where they disagree, or where
-//! any conflicts, the result conflicts. Edits whose place is ambiguous (a deletion or insertion
+//! merge is computed under two alignments (patience, matching repeated lines from the top, and
+//! from the bottom): where they disagree, or where either conflicts, the result conflicts. (The
+//! replay of moves below also reads moves off git's Myers diff: see `moves`.) Edits whose place is ambiguous (a deletion or insertion
 //! that could slide over equal lines) claim the whole range they could occupy. After that, blocks
 //! a clean merge would write twice, and lines one side moved that the other deleted, conflict.
 //! When the merge still conflicts and one side moved a block the other edited, the move is
@@ -188,7 +188,7 @@ struct Built<'a> {
 }
 
 impl<'a> Merge<'a> {
-    /// The merge of three texts, clean only where every alignment agrees on a clean result.
+    /// The merge of three texts, clean only where both alignments agree on a clean result.
     pub fn compute(base: &Text<'a>, ours: &Text<'a>, theirs: &Text<'a>) -> Merge<'a> {
         let ids = Interned::new(base, ours, theirs);
         let side_edits = |alignment| {
