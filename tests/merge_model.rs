@@ -319,6 +319,39 @@ fn touches(op: &Op) -> (Vec<usize>, Option<usize>) {
     }
 }
 
+/// Whether a script deletes a block and inserts one that differs from it in at most one line: the
+/// text reads as well as that block moved and edited, and the other side's change may then follow
+/// the move (issue 10 allows either a conflict or that).
+fn reads_as_move(base: &[String], ops: &[Op]) -> bool {
+    let solid = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .cloned()
+            .collect()
+    };
+    ops.iter().any(|d| {
+        let Op::Delete { start, end } = d else {
+            return false;
+        };
+        let deleted = solid(&base[*start..*end]);
+        ops.iter().any(|i| {
+            let Op::Insert { lines, .. } = i else {
+                return false;
+            };
+            let inserted = solid(lines);
+            inserted.len() == deleted.len()
+                && deleted.len() >= 3
+                && inserted
+                    .iter()
+                    .zip(&deleted)
+                    .filter(|(a, b)| a != b)
+                    .count()
+                    <= 1
+        })
+    })
+}
+
 /// `base` with both scripts applied; a replaced line inside a moved block travels with it.
 fn apply(base: &[String], scripts: &[&[Op]]) -> Vec<String> {
     let mut replaced: BTreeMap<usize, String> = BTreeMap::new();
@@ -581,6 +614,8 @@ fn fb_is_never_clean_and_wrong() {
             || copied_then_changed(&theirs_script, &ours_script)
             || diff_cost(&lines, &ours) < script_cost(&ours_ops)
             || diff_cost(&lines, &theirs) < script_cost(&theirs_ops)
+            || reads_as_move(&lines, &ours_ops)
+            || reads_as_move(&lines, &theirs_ops)
         {
             t.ambiguous += 1;
             t.fb_clean_unintended_ambiguous +=

@@ -441,9 +441,61 @@ pub(super) fn claims(
             let replaced = !e.is_insertion();
             let after = after.max(inner_copy(base_keys, side_keys, base, e, true, replaced));
             let before = before.max(inner_copy(base_keys, side_keys, base, e, false, replaced));
+            let after = after.max(removed_copy(base_keys, side_keys, base, e, true));
+            let before = before.max(removed_copy(base_keys, side_keys, base, e, false));
             (from.min(s - before), to.max(t + after))
         })
         .collect()
+}
+
+/// The mirror of [`inner_copy`]: how many base lines right after edit `e` (before it, `after ==
+/// false`) the side keeps there while the base lines `e` removes hold a copy of them. Another
+/// alignment, as cheap, keeps that copy instead and removes the lines beside the edit (a section
+/// deleted together with the end of the one before it, which the diff reads as the end of the
+/// next one kept); an edit of the other side there could belong to either copy. Runs with a
+/// wordy line only; a pure deletion's own slide is left to its slide range.
+fn removed_copy(
+    base_keys: &[u32],
+    side_keys: &[u32],
+    base: &[&str],
+    e: &Edit,
+    after: bool,
+) -> usize {
+    let (s, t) = e.base;
+    let mut best = 0;
+    let first = usize::from(e.is_deletion());
+    for k in first..t - s {
+        // The copy starts `k` lines into the removed range, walking away from the edit's side.
+        let mut run = 0;
+        let mut has_word = false;
+        loop {
+            let (copy, beside, kept) = if after {
+                (s + k + run, t + run, e.side.1 + run)
+            } else {
+                let Some(c) = (t - k).checked_sub(run + 1) else {
+                    break;
+                };
+                let (Some(b), Some(k2)) = (s.checked_sub(run + 1), e.side.0.checked_sub(run + 1))
+                else {
+                    break;
+                };
+                (c, b, k2)
+            };
+            if beside >= base_keys.len()
+                || kept >= side_keys.len()
+                || base_keys[copy] != base_keys[beside]
+                || side_keys[kept] != base_keys[beside]
+            {
+                break;
+            }
+            has_word |= base[beside].chars().any(char::is_alphanumeric);
+            run += 1;
+        }
+        if has_word {
+            best = best.max(run);
+        }
+    }
+    best
 }
 
 /// How many base lines right after edit `e` (or right before it, `after == false`) another

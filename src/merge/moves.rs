@@ -192,7 +192,13 @@ fn replay<'a>(
         for point in [start, end, m.to] {
             // An insertion at a bound or at the target, anywhere it could be placed, could belong
             // on either side of it; an edit across one cannot be split.
-            if (e.is_insertion() && lo <= point && point <= hi) || (lo < point && point < hi) {
+            // An edit whose claim reaches past its own lines to the point reads as well as an
+            // insertion there (see `cluster::touching_edits_interact`).
+            let reaches = (hi == point && hi > t) || (lo == point && lo < s);
+            if (e.is_insertion() && lo <= point && point <= hi)
+                || (lo < point && point < hi)
+                || reaches
+            {
                 return None;
             }
         }
