@@ -404,6 +404,7 @@ fn build<'a>(
         .map(|c| cluster::resolve(base, ours, theirs, c, &moved))
         .collect();
     let mut unsafe_clean = duplicated_blocks(base, ours, theirs, &clusters, &resolved);
+    unsafe_clean.extend(dropped_blocks(base, ours, theirs, &clusters, &resolved));
     unsafe_clean.extend(ambiguous_context(
         ids,
         &clusters,
@@ -627,6 +628,77 @@ fn duplicated_blocks<'a>(
         let r = count(&result, key);
         if r > count(&in_ours, key).max(count(&in_theirs, key)) {
             out.extend(o.iter().chain(t.iter()).copied());
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Clusters a clean merge would use to drop a block both sides keep: each side removes one of
+/// several copies (three neighbouring lines, two of them wordy), the diffs pick different copies,
+/// and the result holds the block fewer times than either side does (two look-alike sections
+/// both sides removed one of, which the result removes both of). Which copy each side removed is
+/// its alignment's guess, so the clusters that remove it conflict.
+fn dropped_blocks<'a>(
+    base: &Text<'a>,
+    ours: &Text<'a>,
+    theirs: &Text<'a>,
+    clusters: &[Cluster],
+    resolved: &[Hunk<'a>],
+) -> Vec<usize> {
+    let solid = |lines: &[&'a str]| -> Vec<&'a str> {
+        lines
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    // The blocks each clean cluster removes from the base, either side.
+    let mut removed: HashMap<Pair<'a>, Vec<usize>> = HashMap::new();
+    for (i, c) in clusters.iter().enumerate() {
+        if matches!(resolved[i], Hunk::Conflict { .. }) {
+            continue;
+        }
+        for side in [Side::Ours, Side::Theirs] {
+            for e in cluster::of(c, side) {
+                let nb = solid(&base.lines[e.base.0..e.base.1]);
+                if nb.len() < 3 {
+                    continue;
+                }
+                for w in nb
+                    .windows(3)
+                    .filter(|w| w.iter().filter(|l| wordy(l)).count() >= 2)
+                {
+                    removed.entry(w.to_vec()).or_default().push(i);
+                }
+            }
+        }
+    }
+    if removed.is_empty() {
+        return Vec::new();
+    }
+    let mut result: Vec<&'a str> = Vec::new();
+    let mut pos = 0;
+    for (c, h) in clusters.iter().zip(resolved) {
+        result.extend_from_slice(&base.lines[pos..c.start]);
+        if let Hunk::Clean { lines, .. } = h {
+            result.extend_from_slice(lines);
+        }
+        pos = c.end;
+    }
+    result.extend_from_slice(&base.lines[pos..]);
+    let (result, in_ours, in_theirs) = (solid(&result), solid(&ours.lines), solid(&theirs.lines));
+    let count = |lines: &[&str], key: &Pair<'a>| {
+        lines
+            .windows(key.len())
+            .filter(|w| *w == key.as_slice())
+            .count()
+    };
+    let mut out = Vec::new();
+    for (key, by) in removed {
+        if count(&result, &key) < count(&in_ours, &key).min(count(&in_theirs, &key)) {
+            out.extend(by);
         }
     }
     out.sort_unstable();
