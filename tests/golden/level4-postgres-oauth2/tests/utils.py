@@ -57,7 +57,7 @@ T = TypeVar("T")
 END_OTHER_CONNECTIONS = """
 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 WHERE datname = current_database() AND pid <> pg_backend_pid()
-  AND backend_type = 'client backend'
+  AND backend_type = 'client backend' AND usename = current_user
 """
 
 
