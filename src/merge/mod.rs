@@ -552,6 +552,35 @@ fn wordy(line: &str) -> bool {
     line.chars().any(char::is_alphanumeric)
 }
 
+/// Non-blank lines, trimmed: what [`duplicated_blocks`] and [`dropped_blocks`] compare.
+fn solid<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The lines a merge would write if its clean clusters were all it had (conflicts left out).
+fn clean_result<'a>(base: &Text<'a>, clusters: &[Cluster], resolved: &[Hunk<'a>]) -> Vec<&'a str> {
+    let mut result: Vec<&'a str> = Vec::new();
+    let mut pos = 0;
+    for (c, h) in clusters.iter().zip(resolved) {
+        result.extend_from_slice(&base.lines[pos..c.start]);
+        if let Hunk::Clean { lines, .. } = h {
+            result.extend_from_slice(lines);
+        }
+        pos = c.end;
+    }
+    result.extend_from_slice(&base.lines[pos..]);
+    result
+}
+
+/// How often `key` occurs as a run in `lines`.
+fn count_block(lines: &[&str], key: &[&str]) -> usize {
+    lines.windows(key.len()).filter(|w| *w == key).count()
+}
+
 /// Clusters a clean merge would use to write one block twice: both sides add the same block
 /// (three neighbouring lines, two of them wordy) in different places, as when both move a function to
 /// different places or both add the same helper at different points. Only the clusters that add
@@ -563,13 +592,6 @@ fn duplicated_blocks<'a>(
     clusters: &[Cluster],
     resolved: &[Hunk<'a>],
 ) -> Vec<usize> {
-    let solid = |lines: &[&'a str]| -> Vec<&'a str> {
-        lines
-            .iter()
-            .map(|l| l.trim())
-            .filter(|l| !l.is_empty())
-            .collect()
-    };
     let pairs = |lines: &[&'a str]| -> Vec<Pair<'a>> {
         let nb = solid(lines);
         let size = nb.len().min(3);
@@ -606,27 +628,15 @@ fn duplicated_blocks<'a>(
         return Vec::new();
     }
     // A block is written twice when the result has it more often than either side.
-    let mut result: Vec<&'a str> = Vec::new();
-    let mut pos = 0;
-    for (c, h) in clusters.iter().zip(resolved) {
-        result.extend_from_slice(&base.lines[pos..c.start]);
-        if let Hunk::Clean { lines, .. } = h {
-            result.extend_from_slice(lines);
-        }
-        pos = c.end;
-    }
-    result.extend_from_slice(&base.lines[pos..]);
-    let (result, in_ours, in_theirs) = (solid(&result), solid(&ours.lines), solid(&theirs.lines));
-    let count = |lines: &[&str], key: &Pair<'a>| {
-        lines
-            .windows(key.len())
-            .filter(|w| *w == key.as_slice())
-            .count()
-    };
+    let (result, in_ours, in_theirs) = (
+        solid(&clean_result(base, clusters, resolved)),
+        solid(&ours.lines),
+        solid(&theirs.lines),
+    );
     let mut out = Vec::new();
     for (key, o, t) in shared {
-        let r = count(&result, key);
-        if r > count(&in_ours, key).max(count(&in_theirs, key)) {
+        let r = count_block(&result, key);
+        if r > count_block(&in_ours, key).max(count_block(&in_theirs, key)) {
             out.extend(o.iter().chain(t.iter()).copied());
         }
     }
@@ -647,13 +657,6 @@ fn dropped_blocks<'a>(
     clusters: &[Cluster],
     resolved: &[Hunk<'a>],
 ) -> Vec<usize> {
-    let solid = |lines: &[&'a str]| -> Vec<&'a str> {
-        lines
-            .iter()
-            .map(|l| l.trim())
-            .filter(|l| !l.is_empty())
-            .collect()
-    };
     // The blocks each clean cluster removes from the base, either side.
     let mut removed: HashMap<Pair<'a>, Vec<usize>> = HashMap::new();
     for (i, c) in clusters.iter().enumerate() {
@@ -678,26 +681,16 @@ fn dropped_blocks<'a>(
     if removed.is_empty() {
         return Vec::new();
     }
-    let mut result: Vec<&'a str> = Vec::new();
-    let mut pos = 0;
-    for (c, h) in clusters.iter().zip(resolved) {
-        result.extend_from_slice(&base.lines[pos..c.start]);
-        if let Hunk::Clean { lines, .. } = h {
-            result.extend_from_slice(lines);
-        }
-        pos = c.end;
-    }
-    result.extend_from_slice(&base.lines[pos..]);
-    let (result, in_ours, in_theirs) = (solid(&result), solid(&ours.lines), solid(&theirs.lines));
-    let count = |lines: &[&str], key: &Pair<'a>| {
-        lines
-            .windows(key.len())
-            .filter(|w| *w == key.as_slice())
-            .count()
-    };
+    let (result, in_ours, in_theirs) = (
+        solid(&clean_result(base, clusters, resolved)),
+        solid(&ours.lines),
+        solid(&theirs.lines),
+    );
     let mut out = Vec::new();
     for (key, by) in removed {
-        if count(&result, &key) < count(&in_ours, &key).min(count(&in_theirs, &key)) {
+        if count_block(&result, &key)
+            < count_block(&in_ours, &key).min(count_block(&in_theirs, &key))
+        {
             out.extend(by);
         }
     }
