@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 use predicates::str::contains;
-use support::{fb, read_tree};
+use support::{edit_readme_to_conflict, fb, read_tree};
 
 fn level1(dir: &Path) -> PathBuf {
     fb(dir)
@@ -333,14 +333,7 @@ fn remove_refuses_what_the_project_does_not_have() {
 fn quiet_still_says_that_conflicts_were_left() {
     let tmp = tempfile::tempdir().unwrap();
     let project = level1(tmp.path());
-    let readme = project.join("README.md");
-    let text = std::fs::read_to_string(&readme).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.contains("hello world"))
-        .unwrap()
-        .to_string();
-    std::fs::write(&readme, text.replacen(&line, "My own description.", 1)).unwrap();
+    edit_readme_to_conflict(&project);
     fb(&project)
         .args(["-q", "upgrade", "--to-level", "2"])
         .assert()
@@ -675,14 +668,8 @@ fn projects_from_earlier_builtin_packs_update_offline() {
 fn conflict_markers_follow_gitattributes() {
     let tmp = tempfile::tempdir().unwrap();
     let project = level1(tmp.path());
+    edit_readme_to_conflict(&project);
     let readme = project.join("README.md");
-    let text = std::fs::read_to_string(&readme).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.contains("hello world"))
-        .unwrap()
-        .to_string();
-    std::fs::write(&readme, text.replacen(&line, "My own description.", 1)).unwrap();
     // As git does, a file whose attributes ask for longer markers gets them; others keep 7.
     std::fs::write(
         project.join(".gitattributes"),

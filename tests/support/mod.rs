@@ -174,3 +174,16 @@ impl PackRepo {
         oid.to_string()
     }
 }
+
+/// Rewrites the "hello world" line of a level-1 project's README, which every upgrade also
+/// rewrites: the next upgrade leaves a conflict in README.md.
+pub fn edit_readme_to_conflict(project: &Path) {
+    let readme = project.join("README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("hello world"))
+        .unwrap()
+        .to_string();
+    std::fs::write(&readme, text.replacen(&line, "My own description.", 1)).unwrap();
+}
