@@ -104,3 +104,60 @@ fn features_need_level_4() {
         .code(2)
         .stderr(contains("features need level 4 or higher"));
 }
+
+/// The `features` line of the project's lock.
+fn locked_features(project: &std::path::Path) -> String {
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    let line = lock.lines().find(|l| l.starts_with("features = ")).unwrap();
+    line.to_string()
+}
+
+#[test]
+fn level_5_has_every_feature_but_those_left_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "all", "--level", "5", "--yes"])
+        .assert()
+        .success();
+    assert_eq!(
+        locked_features(&tmp.path().join("all")),
+        r#"features = ["cache", "versioning"]"#
+    );
+    fb(tmp.path())
+        .args(["new", "some", "--level", "5", "--without", "cache", "--yes"])
+        .assert()
+        .success();
+    let project = tmp.path().join("some");
+    assert_eq!(locked_features(&project), r#"features = ["versioning"]"#);
+    assert!(!project.join("app/services/cache.py").exists());
+    // What the user left out stays out when the project is re-rendered.
+    fb(&project).args(["update"]).assert().success();
+    assert_eq!(locked_features(&project), r#"features = ["versioning"]"#);
+}
+
+#[test]
+fn upgrading_to_level_5_turns_its_features_on_and_remove_takes_one_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "4", "--yes"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    fb(&project)
+        .args(["upgrade", "--to-level", "5"])
+        .assert()
+        .success()
+        .stderr(contains("Added app/services/cache.py"));
+    assert_eq!(
+        locked_features(&project),
+        r#"features = ["cache", "versioning"]"#
+    );
+    fb(&project)
+        .args(["remove", "cache"])
+        .assert()
+        .success()
+        .stderr(contains("Removed app/services/cache.py"));
+    assert_eq!(locked_features(&project), r#"features = ["versioning"]"#);
+    fb(&project).args(["update"]).assert().success();
+    assert_eq!(locked_features(&project), r#"features = ["versioning"]"#);
+}

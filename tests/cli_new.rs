@@ -244,10 +244,6 @@ fn bad_input_is_refused_with_exit_2() {
         "level 3 needs authentication",
     );
     refused(
-        &["new", "demo", "--level", "5"],
-        "level 5 is not available yet",
-    );
-    refused(
         &["new", "demo", "--db", "mongodb"],
         "MongoDB is not supported yet",
     );

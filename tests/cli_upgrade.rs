@@ -146,11 +146,6 @@ fn refusals() {
         .code(2)
         .stderr(contains("does not go down levels"));
     fb(&project)
-        .args(["upgrade", "--to-level", "5"])
-        .assert()
-        .code(2)
-        .stderr(contains("level 5 is not available yet"));
-    fb(&project)
         .args(["upgrade", "--to-level", "3", "--auth", "none"])
         .assert()
         .code(2)

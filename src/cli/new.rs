@@ -22,10 +22,12 @@ pub struct Args {
     /// Create the project in DIR instead of ./NAME
     #[arg(long, value_name = "DIR")]
     path: Option<PathBuf>,
-    /// 1 hello world, 2 CRUD, 3 auth, 4 production, 5 advanced [default: 2]
+    /// 1 hello world; 2 CRUD on a database; 3 adds users and auth; 4 production (layers, Alembic,
+    /// Docker, CI); 5 advanced (level 4 with every feature on) [default: 2]
     #[arg(long, value_name = "N")]
     level: Option<String>,
-    /// Database: sqlite, postgres or mongodb [default: sqlite]
+    /// Database from level 2: sqlite (a local file, no server) or postgres (PostgreSQL through
+    /// asyncpg); mongodb is not available yet [default: sqlite]
     #[arg(long, value_name = "DB")]
     db: Option<String>,
     /// Authentication: jwt, oauth2, apikey or none [default: jwt from level 3]
@@ -38,10 +40,10 @@ pub struct Args {
     /// `?` makes a field optional, `:unique` makes it unique)
     #[arg(long, value_name = "SPEC")]
     resource: Option<String>,
-    /// Features to add, comma-separated
+    /// Features to add from level 4, comma-separated (`fb add --help` lists them)
     #[arg(long = "with", value_name = "F,...")]
     with: Vec<String>,
-    /// Features to leave out, comma-separated
+    /// Features to leave out, comma-separated (level 5 has them all)
     #[arg(long = "without", value_name = "F,...")]
     without: Vec<String>,
     /// Set any pack option: KEY=VALUE (repeatable)
@@ -205,11 +207,16 @@ fn report(outcome: &NewOutcome, dry_run: bool, shell: &Shell) {
 pub(super) struct Prompter;
 
 impl Asker for Prompter {
-    fn ask(&self, _name: &str, spec: &OptionSpec, default: Option<&OptValue>) -> Result<OptValue> {
+    fn ask(
+        &self,
+        _name: &str,
+        spec: &OptionSpec,
+        choices: &[String],
+        default: Option<&OptValue>,
+    ) -> Result<OptValue> {
         use dialoguer::{Confirm, Input, MultiSelect, Select};
         let prompt = spec.prompt.clone().unwrap_or_default();
         let theme = dialoguer::theme::ColorfulTheme::default();
-        let choices = spec.choice_strings();
         let value = match spec.kind {
             OptionKind::Bool => OptValue::Bool(
                 Confirm::with_theme(&theme)
@@ -225,7 +232,7 @@ impl Asker for Prompter {
                 let checked: Vec<bool> = choices.iter().map(|c| current.contains(c)).collect();
                 let picked = MultiSelect::with_theme(&theme)
                     .with_prompt(prompt)
-                    .items(&choices)
+                    .items(choices)
                     .defaults(&checked)
                     .interact()?;
                 OptValue::List(picked.into_iter().map(|i| choices[i].clone()).collect())
@@ -237,7 +244,7 @@ impl Asker for Prompter {
                     .unwrap_or(0);
                 let i = Select::with_theme(&theme)
                     .with_prompt(prompt)
-                    .items(&choices)
+                    .items(choices)
                     .default(start)
                     .interact()?;
                 OptValue::parse(kind, &choices[i])?

@@ -12,7 +12,8 @@ use crate::ui::Shell;
 /// Re-render the project at a higher level and three-way merge it into your files
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The level to go to (higher than the current one)
+    /// The level to go to, higher than the current one (5 turns on every feature; `fb remove`
+    /// takes one out again)
     #[arg(long, value_name = "N")]
     to_level: i64,
     /// Authentication for levels 3 and up: jwt, oauth2 or apikey

@@ -12,7 +12,7 @@ use crate::lock::{LOCK_FILE, Lock};
 use crate::merge::Labels;
 use crate::names::ProjectName;
 use crate::pack::Pack;
-use crate::pack::options::{self, Asker, Explicit, Options};
+use crate::pack::options::{self, Asker, Explicit, OptValue, Options};
 use crate::pack::render::{self, Tree};
 use crate::plan::{self, Move, Plan};
 use crate::ui::Shell;
@@ -104,14 +104,35 @@ impl Project {
             .options
             .iter()
             .filter(|(k, _)| chosen.contains(k))
-            .map(|(k, v)| (k.clone(), Explicit::Carried(v.clone())))
-            .collect();
+            .map(|(k, v)| self.carried(k, v))
+            .collect::<Result<_>>()?;
         for (k, v) in overrides {
             explicit.insert(k, v);
         }
         // Options the pack has since dropped are not the user's to fix here.
         explicit.retain(|k, _| target.manifest.options.contains_key(k));
         options::resolve(&target.manifest, &explicit, asker, &mut |w| shell.warn(w))
+    }
+}
+
+impl Project {
+    /// A recorded value as carried into new options. A list remembers the default it was chosen
+    /// under, so that items a new default gains (the features of a higher level) join it.
+    fn carried(&self, name: &str, value: &OptValue) -> Result<(String, Explicit)> {
+        let manifest = &self.pack.manifest;
+        let explicit = match (value, manifest.options.get(name)) {
+            (OptValue::List(items), Some(spec)) => {
+                match spec.default_in(manifest, &self.lock.options)? {
+                    Some(OptValue::List(then)) => Explicit::CarriedList {
+                        items: items.clone(),
+                        then,
+                    },
+                    _ => Explicit::Carried(value.clone()),
+                }
+            }
+            _ => Explicit::Carried(value.clone()),
+        };
+        Ok((name.to_string(), explicit))
     }
 }
 

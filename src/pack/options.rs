@@ -31,6 +31,18 @@ pub struct OptionSpec {
     /// An expression over earlier options; when false the option is not asked and takes `otherwise`.
     #[serde(default)]
     pub when: Option<String>,
+    /// Defaults that depend on earlier options (`[[options.NAME.defaults]]`): the first whose
+    /// `when` holds replaces `default` (level 5 turns every feature on).
+    #[serde(default)]
+    pub defaults: Vec<ConditionalDefault>,
+}
+
+/// `[[options.NAME.defaults]]`: the default where `when` holds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionalDefault {
+    pub when: String,
+    pub value: toml::Value,
 }
 
 impl OptionSpec {
@@ -47,6 +59,11 @@ impl OptionSpec {
         if let Some(otherwise) = &self.otherwise {
             let otherwise = OptValue::from_toml(self.kind, otherwise).context("bad `otherwise`")?;
             self.check_value(&otherwise).context("bad `otherwise`")?;
+        }
+        for conditional in &self.defaults {
+            let context = || format!("bad `defaults` entry for `{}`", conditional.when);
+            let value = OptValue::from_toml(self.kind, &conditional.value).with_context(context)?;
+            self.check_value(&value).with_context(context)?;
         }
         for choice in self.choices.iter().flatten() {
             let item_kind = if self.kind == OptionKind::List {
@@ -66,6 +83,29 @@ impl OptionSpec {
             None if self.kind == OptionKind::List => Some(OptValue::List(Vec::new())),
             None => None,
         }
+    }
+
+    /// The default given the options chosen before this one: the first `defaults` entry whose
+    /// `when` holds, else `default`.
+    pub fn default_in(
+        &self,
+        manifest: &super::Manifest,
+        earlier: &Options,
+    ) -> Result<Option<OptValue>> {
+        if !self.defaults.is_empty() {
+            let env = super::expr::expression_env();
+            let ctx = context_of(manifest, earlier);
+            for conditional in &self.defaults {
+                if eval_condition(&env, &conditional.when, &ctx)
+                    .with_context(|| format!("cannot evaluate default `{}`", conditional.when))?
+                {
+                    let value = OptValue::from_toml(self.kind, &conditional.value)
+                        .expect("checked at load");
+                    return Ok(Some(value));
+                }
+            }
+        }
+        Ok(self.default_value())
     }
 
     fn otherwise_value(&self) -> OptValue {
@@ -138,11 +178,56 @@ pub enum Explicit {
     /// A value carried over from the lockfile: kept where the option applies, dropped quietly
     /// where it no longer does.
     Carried(OptValue),
+    /// A list carried over from the lockfile, chosen when the option's default was `then`: items
+    /// the default has gained since (a higher level's features) join it, and the user's own
+    /// removals stay removed (they are not in the new default's growth).
+    CarriedList {
+        items: Vec<String>,
+        then: Vec<String>,
+    },
 }
 
-/// Asks the user for an option's value (a terminal prompt); implemented by the UI.
+/// Asks the user for an option's value (a terminal prompt); implemented by the UI. `choices` are
+/// the ones worth offering: the pack's, less those its rules refuse with the answers so far.
 pub trait Asker {
-    fn ask(&self, name: &str, spec: &OptionSpec, default: Option<&OptValue>) -> Result<OptValue>;
+    fn ask(
+        &self,
+        name: &str,
+        spec: &OptionSpec,
+        choices: &[String],
+        default: Option<&OptValue>,
+    ) -> Result<OptValue>;
+}
+
+/// The choices of `name` that no rule refuses given the options chosen before it (a rule that
+/// needs a later option does not refuse yet), so that a prompt never offers what the pack would
+/// then reject.
+fn buildable_choices(
+    manifest: &super::Manifest,
+    name: &str,
+    spec: &OptionSpec,
+    earlier: &Options,
+) -> Result<Vec<String>> {
+    let env = super::expr::expression_env();
+    let mut offered = Vec::new();
+    for choice in spec.choice_strings() {
+        let item_kind = if spec.kind == OptionKind::List {
+            OptValue::List(vec![choice.clone()])
+        } else {
+            OptValue::parse(spec.kind, &choice)?
+        };
+        let mut values = earlier.clone();
+        values.insert(name.to_string(), item_kind);
+        let ctx = context_of(manifest, &values);
+        let refused = manifest.rules.iter().any(|rule| {
+            // Undefined later options make a rule fail to evaluate or read as false: not refused.
+            eval_condition(&env, &rule.when, &ctx).unwrap_or(false)
+        });
+        if !refused {
+            offered.push(choice);
+        }
+    }
+    Ok(offered)
 }
 
 /// Picks every option's value: explicit values first, then a prompt (when `asker` is given and the
@@ -171,8 +256,13 @@ pub fn resolve(
                 .with_context(|| format!("cannot evaluate `when` of option `{name}`"))?,
         };
         let given = explicit.get(name);
+        let default = spec
+            .default_in(manifest, &values)
+            .with_context(|| format!("cannot pick the default of option `{name}`"))?;
         let value = if !applies {
-            if let Some(given) = given.filter(|g| !matches!(g, Explicit::Carried(_))) {
+            if let Some(given) =
+                given.filter(|g| !matches!(g, Explicit::Carried(_) | Explicit::CarriedList { .. }))
+            {
                 warn(format!(
                     "option `{name}` ({}) does not apply to this project and is ignored",
                     describe(given)
@@ -186,7 +276,19 @@ pub fn resolve(
                     Ok(value.clone())
                 }
                 Explicit::Carried(value) => Err(anyhow!("`{value}` is not a {}", spec.kind)),
-                Explicit::ListEdit { add, remove } => match spec.default_value() {
+                Explicit::CarriedList { items, then } => match &default {
+                    Some(OptValue::List(now)) => {
+                        let mut items = items.clone();
+                        for gained in now.iter().filter(|i| !then.contains(i)) {
+                            if !items.contains(gained) {
+                                items.push(gained.clone());
+                            }
+                        }
+                        Ok(OptValue::List(items))
+                    }
+                    _ => Err(anyhow!("it is not a list")),
+                },
+                Explicit::ListEdit { add, remove } => match default.clone() {
                     Some(OptValue::List(mut items)) => {
                         for item in add {
                             if !items.contains(item) {
@@ -204,12 +306,13 @@ pub fn resolve(
                 .with_context(|| format!("invalid value for option `{name}`"))?;
             value
         } else if let (Some(asker), Some(_)) = (asker, &spec.prompt) {
-            let value = asker.ask(name, spec, spec.default_value().as_ref())?;
+            let offered = buildable_choices(manifest, name, spec, &values)?;
+            let value = asker.ask(name, spec, &offered, default.as_ref())?;
             spec.check_value(&value)
                 .with_context(|| format!("invalid value for option `{name}`"))?;
             value
         } else {
-            spec.default_value().ok_or_else(|| {
+            default.ok_or_else(|| {
                 anyhow!("option `{name}` has no default and no value was given: pass --set {name}=VALUE, or run on a terminal to be asked")
             })?
         };
@@ -310,6 +413,7 @@ fn describe(given: &Explicit) -> String {
     match given {
         Explicit::Value(v) => format!("`{v}`"),
         Explicit::Carried(v) => format!("`{v}`"),
+        Explicit::CarriedList { items, .. } => format!("`{}`", items.join(",")),
         Explicit::ListEdit { add, remove } => {
             let mut parts = Vec::new();
             if !add.is_empty() {
@@ -468,7 +572,13 @@ error = "level {{ level }} cannot cache"
 
     struct Fixed;
     impl Asker for Fixed {
-        fn ask(&self, _: &str, spec: &OptionSpec, _: Option<&OptValue>) -> Result<OptValue> {
+        fn ask(
+            &self,
+            _: &str,
+            spec: &OptionSpec,
+            _: &[String],
+            _: Option<&OptValue>,
+        ) -> Result<OptValue> {
             OptValue::parse(spec.kind, "3")
         }
     }
@@ -485,5 +595,130 @@ error = "level {{ level }} cannot cache"
         )
         .unwrap();
         assert_eq!(v["level"], OptValue::Int(1));
+    }
+
+    /// Levels, a database a rule refuses from level 2, and features on by default at level 3.
+    const LEVELLED: &str = r#"
+[pack]
+name = "t"
+version = "1.0.0"
+[options.level]
+type = "int"
+choices = [1, 2, 3]
+default = 1
+prompt = "Level"
+[options.db]
+type = "str"
+choices = ["sqlite", "mongodb"]
+default = "sqlite"
+prompt = "Database"
+[options.features]
+type = "list"
+choices = ["cache", "jobs"]
+default = []
+[[options.features.defaults]]
+when = "level >= 3"
+value = ["cache", "jobs"]
+[[rules]]
+when = "db == 'mongodb' and level >= 2"
+error = "no mongodb yet"
+"#;
+
+    fn levelled() -> Manifest {
+        Manifest::parse(LEVELLED, "0.1.0").unwrap()
+    }
+
+    #[test]
+    fn conditional_defaults_follow_earlier_options() {
+        let m = levelled();
+        let at = |level: &str| {
+            resolve(&m, &explicit(&[("level", level)]), None, &mut |_| {}).unwrap()["features"]
+                .clone()
+        };
+        assert_eq!(at("2"), OptValue::List(vec![]));
+        assert_eq!(at("3"), OptValue::List(vec!["cache".into(), "jobs".into()]));
+        // --without edits the conditional default, not the plain one.
+        let mut ex = explicit(&[("level", "3")]);
+        ex.insert(
+            "features".into(),
+            Explicit::ListEdit {
+                add: vec![],
+                remove: vec!["jobs".into()],
+            },
+        );
+        let v = resolve(&m, &ex, None, &mut |_| {}).unwrap();
+        assert_eq!(v["features"], OptValue::List(vec!["cache".into()]));
+    }
+
+    #[test]
+    fn a_bad_conditional_default_is_refused_at_load() {
+        let text = LEVELLED.replace(r#"value = ["cache", "jobs"]"#, r#"value = ["nope"]"#);
+        let err = format!("{:#}", Manifest::parse(&text, "0.1.0").unwrap_err());
+        assert!(
+            err.contains("bad `defaults` entry") && err.contains("nope"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn carried_lists_gain_what_the_new_default_adds_and_keep_removals() {
+        let m = levelled();
+        let carry = |level: &str, items: &[&str], then: &[&str]| {
+            let mut ex = explicit(&[("level", level)]);
+            ex.insert(
+                "features".into(),
+                Explicit::CarriedList {
+                    items: items.iter().map(|s| s.to_string()).collect(),
+                    then: then.iter().map(|s| s.to_string()).collect(),
+                },
+            );
+            resolve(&m, &ex, None, &mut |_| {}).unwrap()["features"].clone()
+        };
+        // Level 2 -> 3: the features level 3 brings join the user's.
+        assert_eq!(
+            carry("3", &["jobs"], &[]),
+            OptValue::List(vec!["jobs".into(), "cache".into()])
+        );
+        // At level 3 a feature the user removed stays removed.
+        assert_eq!(
+            carry("3", &["cache"], &["cache", "jobs"]),
+            OptValue::List(vec!["cache".into()])
+        );
+        // Nothing is gained where the default did not grow.
+        assert_eq!(carry("2", &[], &[]), OptValue::List(vec![]));
+    }
+
+    struct Recording(std::cell::RefCell<Vec<(String, Vec<String>)>>);
+    impl Asker for Recording {
+        fn ask(
+            &self,
+            name: &str,
+            spec: &OptionSpec,
+            choices: &[String],
+            default: Option<&OptValue>,
+        ) -> Result<OptValue> {
+            self.0
+                .borrow_mut()
+                .push((name.to_string(), choices.to_vec()));
+            Ok(default
+                .cloned()
+                .unwrap_or(OptValue::parse(spec.kind, &choices[0])?))
+        }
+    }
+
+    #[test]
+    fn prompts_offer_only_what_the_rules_allow() {
+        let m = levelled();
+        let asked = Recording(Default::default());
+        let mut ex = explicit(&[("level", "2")]);
+        resolve(&m, &ex, Some(&asked), &mut |_| {}).unwrap();
+        assert_eq!(asked.0.borrow()[0], ("db".into(), vec!["sqlite".into()]));
+        let asked = Recording(Default::default());
+        ex.insert("level".into(), Explicit::Value("1".into()));
+        resolve(&m, &ex, Some(&asked), &mut |_| {}).unwrap();
+        assert_eq!(
+            asked.0.borrow()[0],
+            ("db".into(), vec!["sqlite".into(), "mongodb".into()])
+        );
     }
 }
