@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import joblib
 import structlog
-from pydantic import AwareDatetime, BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
 logger = structlog.get_logger(__name__)
 
@@ -24,8 +24,8 @@ class ModelMetadata(BaseModel):
     trained_at: AwareDatetime
     classes: list[str]
     features: list[str]
-    # On data held out from training: a fraction from 0 to 1.
-    accuracy: float
+    # On data held out from training.
+    accuracy: float = Field(ge=0, le=1)
     sklearn_version: str
 
 
@@ -77,9 +77,8 @@ def load_model(path: Path) -> LoadedModel | None:
         estimator, metadata = bundle["model"], ModelMetadata.model_validate(bundle["metadata"])
     except (KeyError, TypeError, ValidationError) as error:
         raise ValueError(f"{path} is not a model artifact of app.ml.train: {error}") from None
-    if not hasattr(estimator, "predict_proba") or [str(c) for c in estimator.classes_] != (
-        metadata.classes
-    ):
+    classes = [str(c) for c in getattr(estimator, "classes_", [])]
+    if not hasattr(estimator, "predict_proba") or classes != metadata.classes:
         raise ValueError(f"{path}: the model does not predict the classes its metadata lists")
     logger.info("ML model loaded", name=metadata.name, version=metadata.version)
     return LoadedModel(estimator=estimator, metadata=metadata)
