@@ -65,7 +65,8 @@ fn add_then_remove_ml_gives_back_the_project() {
         .success()
         .stderr(contains("Added app/ml/train.py"))
         .stderr(contains("Added app/api/v1/endpoints/ml.py"))
-        .stderr(contains("Added tests/test_ml.py"));
+        .stderr(contains("Added tests/test_ml.py"))
+        .stderr(contains("build it with `uv run python -m app.ml.train`"));
     let read = |path: &str| std::fs::read_to_string(project.join(path)).unwrap();
     assert!(read("fastapi-builder.lock").contains("features = [\"ml\"]"));
     assert!(read("pyproject.toml").contains("\"scikit-learn>=1.6\""));
