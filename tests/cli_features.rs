@@ -70,7 +70,10 @@ fn add_then_remove_ml_gives_back_the_project() {
     let read = |path: &str| std::fs::read_to_string(project.join(path)).unwrap();
     assert!(read("fastapi-builder.lock").contains("features = [\"ml\"]"));
     assert!(read("pyproject.toml").contains("\"scikit-learn>=1.6\""));
-    assert!(!read("pyproject.toml").contains("\"redis>=6.2\""), "ml needs no Redis");
+    assert!(
+        !read("pyproject.toml").contains("\"redis>=6.2\""),
+        "ml needs no Redis"
+    );
     assert!(read("app/main.py").contains("load_model, app.state.settings.model_path"));
     assert!(read(".gitignore").contains("\nartifacts/\n"));
     assert!(read(".dockerignore").contains("\nartifacts\n"));
