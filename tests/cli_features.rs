@@ -14,7 +14,7 @@ fn add_help_lists_the_built_in_features() {
         .assert()
         .success()
         .stdout(contains(
-            "Features of the built-in pack (fastapi 0.4.0): cache, versioning",
+            "Features of the built-in pack (fastapi 0.4.0): cache, versioning, ml",
         ));
 }
 
@@ -51,6 +51,43 @@ fn add_then_remove_cache_gives_back_the_project() {
 }
 
 #[test]
+fn add_then_remove_ml_gives_back_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "4", "--auth", "apikey", "--yes"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    let before = read_tree(&project);
+    fb(&project)
+        .args(["add", "ml"])
+        .assert()
+        .success()
+        .stderr(contains("Added app/ml/train.py"))
+        .stderr(contains("Added app/api/v1/endpoints/ml.py"))
+        .stderr(contains("Added tests/test_ml.py"))
+        .stderr(contains("build it with `uv run python -m app.ml.train`"));
+    let read = |path: &str| std::fs::read_to_string(project.join(path)).unwrap();
+    assert!(read("fastapi-builder.lock").contains("features = [\"ml\"]"));
+    assert!(read("pyproject.toml").contains("\"scikit-learn>=1.6\""));
+    assert!(
+        !read("pyproject.toml").contains("\"redis>=6.2\""),
+        "ml needs no Redis"
+    );
+    assert!(read("app/main.py").contains("load_model, app.state.settings.model_path"));
+    assert!(read(".gitignore").contains("\nartifacts/\n"));
+    assert!(read(".dockerignore").contains("\nartifacts\n"));
+    assert!(read("Dockerfile").contains("AS build"));
+    assert!(read("Dockerfile").contains("RUN python -m app.ml.train"));
+    fb(&project)
+        .args(["remove", "ml"])
+        .assert()
+        .success()
+        .stderr(contains("Removed app/ml/model.py"));
+    assert_eq!(read_tree(&project), before);
+}
+
+#[test]
 fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
     let tmp = tempfile::tempdir().unwrap();
     fb(tmp.path())
@@ -64,7 +101,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .assert()
         .code(2)
         .stderr(contains(
-            "pack `fastapi` 0.4.0 has no feature `docker` (its features: cache, versioning)",
+            "pack `fastapi` 0.4.0 has no feature `docker` (its features: cache, versioning, ml)",
         ));
     fb(&project)
         .args(["remove", "cache"])
@@ -76,7 +113,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .assert()
         .code(2)
         .stderr(contains(
-            "unknown value `docker`: expected one of cache, versioning",
+            "unknown value `docker`: expected one of cache, versioning, ml",
         ));
     assert_eq!(read_tree(&project), before);
 }
@@ -121,18 +158,18 @@ fn level_5_has_every_feature_but_those_left_out() {
         .success();
     assert_eq!(
         locked_features(&tmp.path().join("all")),
-        r#"features = ["cache", "versioning"]"#
+        r#"features = ["cache", "versioning", "ml"]"#
     );
     fb(tmp.path())
         .args(["new", "some", "--level", "5", "--without", "cache", "--yes"])
         .assert()
         .success();
     let project = tmp.path().join("some");
-    assert_eq!(locked_features(&project), r#"features = ["versioning"]"#);
+    assert_eq!(locked_features(&project), r#"features = ["versioning", "ml"]"#);
     assert!(!project.join("app/services/cache.py").exists());
     // What the user left out stays out when the project is re-rendered.
     fb(&project).args(["update"]).assert().success();
-    assert_eq!(locked_features(&project), r#"features = ["versioning"]"#);
+    assert_eq!(locked_features(&project), r#"features = ["versioning", "ml"]"#);
 }
 
 #[test]
@@ -150,14 +187,14 @@ fn upgrading_to_level_5_turns_its_features_on_and_remove_takes_one_out() {
         .stderr(contains("Added app/services/cache.py"));
     assert_eq!(
         locked_features(&project),
-        r#"features = ["cache", "versioning"]"#
+        r#"features = ["cache", "versioning", "ml"]"#
     );
     fb(&project)
         .args(["remove", "cache"])
         .assert()
         .success()
         .stderr(contains("Removed app/services/cache.py"));
-    assert_eq!(locked_features(&project), r#"features = ["versioning"]"#);
+    assert_eq!(locked_features(&project), r#"features = ["versioning", "ml"]"#);
     fb(&project).args(["update"]).assert().success();
-    assert_eq!(locked_features(&project), r#"features = ["versioning"]"#);
+    assert_eq!(locked_features(&project), r#"features = ["versioning", "ml"]"#);
 }

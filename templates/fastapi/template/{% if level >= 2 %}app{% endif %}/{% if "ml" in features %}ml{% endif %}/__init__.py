@@ -1,0 +1,1 @@
+"""Machine-learning inference (the `ml` feature): train.py builds the model, model.py serves it."""
