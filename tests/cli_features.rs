@@ -14,7 +14,7 @@ fn add_help_lists_the_built_in_features() {
         .assert()
         .success()
         .stdout(contains(
-            "Features of the built-in pack (fastapi 0.4.0): cache, versioning",
+            "Features of the built-in pack (fastapi 0.4.0): background, cache, versioning",
         ));
 }
 
@@ -51,6 +51,39 @@ fn add_then_remove_cache_gives_back_the_project() {
 }
 
 #[test]
+fn add_then_remove_background_gives_back_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "4", "--yes"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    let before = read_tree(&project);
+    fb(&project)
+        .args(["add", "background"])
+        .assert()
+        .success()
+        .stderr(contains("Added app/workers/celery_app.py"))
+        .stderr(contains("Added app/workers/tasks.py"))
+        .stderr(contains("Added app/api/v1/endpoints/jobs.py"))
+        .stderr(contains("Added tests/test_jobs.py"));
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(lock.contains("features = [\"background\"]"), "{lock}");
+    let pyproject = std::fs::read_to_string(project.join("pyproject.toml")).unwrap();
+    assert!(pyproject.contains("\"celery[redis]>=5.6\""));
+    assert!(pyproject.contains("\"redis>=6.2\""));
+    let compose = std::fs::read_to_string(project.join("compose.yaml")).unwrap();
+    assert!(compose.contains("  worker:"), "{compose}");
+    assert!(compose.contains("  redis:"), "{compose}");
+    fb(&project)
+        .args(["remove", "background"])
+        .assert()
+        .success()
+        .stderr(contains("Removed app/workers/celery_app.py"));
+    assert_eq!(read_tree(&project), before);
+}
+
+#[test]
 fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
     let tmp = tempfile::tempdir().unwrap();
     fb(tmp.path())
@@ -64,7 +97,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .assert()
         .code(2)
         .stderr(contains(
-            "pack `fastapi` 0.4.0 has no feature `docker` (its features: cache, versioning)",
+            "pack `fastapi` 0.4.0 has no feature `docker` (its features: background, cache, versioning)",
         ));
     fb(&project)
         .args(["remove", "cache"])
@@ -76,7 +109,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .assert()
         .code(2)
         .stderr(contains(
-            "unknown value `docker`: expected one of cache, versioning",
+            "unknown value `docker`: expected one of background, cache, versioning",
         ));
     assert_eq!(read_tree(&project), before);
 }
