@@ -18,73 +18,100 @@ fn add_help_lists_the_built_in_features() {
         ));
 }
 
-#[test]
-fn add_then_remove_cache_gives_back_the_project() {
-    let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args(["new", "demo", "--level", "4", "--yes"])
-        .assert()
-        .success();
-    let project = tmp.path().join("demo");
-    let before = read_tree(&project);
-    fb(&project)
-        .args(["add", "cache"])
-        .assert()
-        .success()
-        .stderr(contains("Added app/services/cache.py"))
-        .stderr(contains("Added tests/test_cache.py"));
-    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
-    assert!(lock.contains("features = [\"cache\"]"), "{lock}");
-    let pyproject = std::fs::read_to_string(project.join("pyproject.toml")).unwrap();
-    assert!(pyproject.contains("\"redis>=6.2\""));
-    fb(&project)
-        .args(["add", "cache"])
-        .assert()
-        .success()
-        .stderr(contains("already present: cache"));
-    fb(&project)
-        .args(["remove", "cache"])
-        .assert()
-        .success()
-        .stderr(contains("Removed app/services/cache.py"));
-    assert_eq!(read_tree(&project), before);
+/// One feature's `fb add` on a fresh level-4 project: the `new` flags, the files it adds, text that
+/// must then be in a file (or, with `!`, must not), and a file its `fb remove` reports removed.
+struct FeatureCase {
+    name: &'static str,
+    new_args: &'static [&'static str],
+    added: &'static [&'static str],
+    holds: &'static [(&'static str, &'static str)],
+    removed: &'static str,
 }
 
+const FEATURE_CASES: &[FeatureCase] = &[
+    FeatureCase {
+        name: "cache",
+        new_args: &[],
+        added: &["app/services/cache.py", "tests/test_cache.py"],
+        holds: &[("pyproject.toml", "\"redis>=6.2\"")],
+        removed: "app/services/cache.py",
+    },
+    FeatureCase {
+        name: "ml",
+        new_args: &["--auth", "apikey"],
+        added: &[
+            "app/ml/train.py",
+            "app/api/v1/endpoints/ml.py",
+            "tests/test_ml.py",
+        ],
+        holds: &[
+            ("pyproject.toml", "\"scikit-learn>=1.6\""),
+            ("!pyproject.toml", "\"redis>=6.2\""),
+            ("app/main.py", "load_model, app.state.settings.model_path"),
+            (".gitignore", "\nartifacts/\n"),
+            (".dockerignore", "\nartifacts\n"),
+            ("Dockerfile", "RUN python -m app.ml.train"),
+        ],
+        removed: "app/ml/model.py",
+    },
+    FeatureCase {
+        name: "background",
+        new_args: &[],
+        added: &[
+            "app/workers/celery_app.py",
+            "app/workers/tasks.py",
+            "app/api/v1/endpoints/jobs.py",
+            "tests/test_jobs.py",
+        ],
+        holds: &[
+            ("pyproject.toml", "\"celery[redis]>=5.6\""),
+            ("pyproject.toml", "\"redis>=6.2\""),
+            ("compose.yaml", "  worker:"),
+            ("compose.yaml", "  redis:"),
+        ],
+        removed: "app/workers/celery_app.py",
+    },
+];
+
 #[test]
-fn add_then_remove_ml_gives_back_the_project() {
-    let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args(["new", "demo", "--level", "4", "--auth", "apikey", "--yes"])
-        .assert()
-        .success();
-    let project = tmp.path().join("demo");
-    let before = read_tree(&project);
-    fb(&project)
-        .args(["add", "ml"])
-        .assert()
-        .success()
-        .stderr(contains("Added app/ml/train.py"))
-        .stderr(contains("Added app/api/v1/endpoints/ml.py"))
-        .stderr(contains("Added tests/test_ml.py"))
-        .stderr(contains("build it with `uv run python -m app.ml.train`"));
-    let read = |path: &str| std::fs::read_to_string(project.join(path)).unwrap();
-    assert!(read("fastapi-builder.lock").contains("features = [\"ml\"]"));
-    assert!(read("pyproject.toml").contains("\"scikit-learn>=1.6\""));
-    assert!(
-        !read("pyproject.toml").contains("\"redis>=6.2\""),
-        "ml needs no Redis"
-    );
-    assert!(read("app/main.py").contains("load_model, app.state.settings.model_path"));
-    assert!(read(".gitignore").contains("\nartifacts/\n"));
-    assert!(read(".dockerignore").contains("\nartifacts\n"));
-    assert!(read("Dockerfile").contains("AS build"));
-    assert!(read("Dockerfile").contains("RUN python -m app.ml.train"));
-    fb(&project)
-        .args(["remove", "ml"])
-        .assert()
-        .success()
-        .stderr(contains("Removed app/ml/model.py"));
-    assert_eq!(read_tree(&project), before);
+fn add_then_remove_each_feature_gives_back_the_project() {
+    for case in FEATURE_CASES {
+        let tmp = tempfile::tempdir().unwrap();
+        fb(tmp.path())
+            .args(["new", "demo", "--level", "4", "--yes"])
+            .args(case.new_args)
+            .assert()
+            .success();
+        let project = tmp.path().join("demo");
+        let before = read_tree(&project);
+        let mut add = fb(&project).args(["add", case.name]).assert().success();
+        for file in case.added {
+            add = add.stderr(contains(format!("Added {file}")));
+        }
+        let read = |path: &str| std::fs::read_to_string(project.join(path)).unwrap();
+        assert!(
+            read("fastapi-builder.lock").contains(&format!("features = [\"{}\"]", case.name)),
+            "{}",
+            case.name
+        );
+        for (path, text) in case.holds {
+            match path.strip_prefix('!') {
+                Some(path) => assert!(!read(path).contains(text), "{}: {path} has {text}", case.name),
+                None => assert!(read(path).contains(text), "{}: {path} lacks {text}", case.name),
+            }
+        }
+        fb(&project)
+            .args(["add", case.name])
+            .assert()
+            .success()
+            .stderr(contains(format!("already present: {}", case.name)));
+        fb(&project)
+            .args(["remove", case.name])
+            .assert()
+            .success()
+            .stderr(contains(format!("Removed {}", case.removed)));
+        assert_eq!(read_tree(&project), before, "{}", case.name);
+    }
 }
 
 #[test]
