@@ -14,7 +14,7 @@ fn add_help_lists_the_built_in_features() {
         .assert()
         .success()
         .stdout(contains(
-            "Features of the built-in pack (fastapi 0.4.0): cache, versioning",
+            "Features of the built-in pack (fastapi 0.4.0): cache, versioning, websockets",
         ));
 }
 
@@ -51,6 +51,37 @@ fn add_then_remove_cache_gives_back_the_project() {
 }
 
 #[test]
+fn add_then_remove_websockets_gives_back_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "4", "--auth", "apikey", "--yes"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    let before = read_tree(&project);
+    fb(&project)
+        .args(["add", "websockets"])
+        .assert()
+        .success()
+        .stderr(contains("Added app/api/v1/endpoints/ws.py"))
+        .stderr(contains("Added app/realtime/manager.py"))
+        .stderr(contains("Added tests/test_ws.py"));
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(lock.contains("features = [\"websockets\"]"), "{lock}");
+    let config = std::fs::read_to_string(project.join("app/core/config.py")).unwrap();
+    assert!(config.contains("ws_max_message_size"), "{config}");
+    assert!(config.contains("\"async+\" + self.redis_url"), "{config}");
+    let dockerfile = std::fs::read_to_string(project.join("Dockerfile")).unwrap();
+    assert!(dockerfile.contains("\"--ws-max-size\", \"1048576\""), "{dockerfile}");
+    fb(&project)
+        .args(["remove", "websockets"])
+        .assert()
+        .success()
+        .stderr(contains("Removed app/realtime/manager.py"));
+    assert_eq!(read_tree(&project), before);
+}
+
+#[test]
 fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
     let tmp = tempfile::tempdir().unwrap();
     fb(tmp.path())
@@ -64,7 +95,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .assert()
         .code(2)
         .stderr(contains(
-            "pack `fastapi` 0.4.0 has no feature `docker` (its features: cache, versioning)",
+            "pack `fastapi` 0.4.0 has no feature `docker` (its features: cache, versioning, websockets)",
         ));
     fb(&project)
         .args(["remove", "cache"])
@@ -76,7 +107,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .assert()
         .code(2)
         .stderr(contains(
-            "unknown value `docker`: expected one of cache, versioning",
+            "unknown value `docker`: expected one of cache, versioning, websockets",
         ));
     assert_eq!(read_tree(&project), before);
 }

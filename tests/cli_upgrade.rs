@@ -165,7 +165,7 @@ fn refusals() {
         .assert()
         .code(2)
         .stderr(contains(
-            "has no feature `docker` (its features: cache, versioning)",
+            "has no feature `docker` (its features: cache, versioning, websockets)",
         ));
     fb(tmp.path())
         .args(["upgrade", "--to-level", "2"])
