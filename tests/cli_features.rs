@@ -72,7 +72,10 @@ fn add_then_remove_websockets_gives_back_the_project() {
     assert!(config.contains("ws_max_message_size"), "{config}");
     assert!(config.contains("\"async+\" + self.redis_url"), "{config}");
     let dockerfile = std::fs::read_to_string(project.join("Dockerfile")).unwrap();
-    assert!(dockerfile.contains("\"--ws-max-size\", \"1048576\""), "{dockerfile}");
+    assert!(
+        dockerfile.contains("\"--ws-max-size\", \"1048576\""),
+        "{dockerfile}"
+    );
     fb(&project)
         .args(["remove", "websockets"])
         .assert()
