@@ -14,7 +14,7 @@ fn add_help_lists_the_built_in_features() {
         .assert()
         .success()
         .stdout(contains(
-            "Features of the built-in pack (fastapi 0.4.0): cache, versioning, ml",
+            "Features of the built-in pack (fastapi 0.4.0): background, cache, ml, versioning, websockets",
         ));
 }
 
@@ -71,6 +71,21 @@ const FEATURE_CASES: &[FeatureCase] = &[
         ],
         removed: "app/workers/celery_app.py",
     },
+    FeatureCase {
+        name: "websockets",
+        new_args: &["--auth", "apikey"],
+        added: &[
+            "app/api/v1/endpoints/ws.py",
+            "app/realtime/manager.py",
+            "tests/test_ws.py",
+        ],
+        holds: &[
+            ("app/core/config.py", "ws_max_message_size"),
+            ("app/core/config.py", "\"async+\" + self.redis_url"),
+            ("Dockerfile", "\"--ws-max-size\", \"1048576\""),
+        ],
+        removed: "app/realtime/manager.py",
+    },
 ];
 
 #[test]
@@ -96,8 +111,16 @@ fn add_then_remove_each_feature_gives_back_the_project() {
         );
         for (path, text) in case.holds {
             match path.strip_prefix('!') {
-                Some(path) => assert!(!read(path).contains(text), "{}: {path} has {text}", case.name),
-                None => assert!(read(path).contains(text), "{}: {path} lacks {text}", case.name),
+                Some(path) => assert!(
+                    !read(path).contains(text),
+                    "{}: {path} has {text}",
+                    case.name
+                ),
+                None => assert!(
+                    read(path).contains(text),
+                    "{}: {path} lacks {text}",
+                    case.name
+                ),
             }
         }
         fb(&project)
@@ -128,7 +151,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .assert()
         .code(2)
         .stderr(contains(
-            "pack `fastapi` 0.4.0 has no feature `docker` (its features: cache, versioning, ml)",
+            "pack `fastapi` 0.4.0 has no feature `docker` (its features: background, cache, ml, versioning, websockets)",
         ));
     fb(&project)
         .args(["remove", "cache"])
@@ -140,7 +163,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
         .assert()
         .code(2)
         .stderr(contains(
-            "unknown value `docker`: expected one of cache, versioning, ml",
+            "unknown value `docker`: expected one of background, cache, ml, versioning, websockets",
         ));
     assert_eq!(read_tree(&project), before);
 }
@@ -185,18 +208,24 @@ fn level_5_has_every_feature_but_those_left_out() {
         .success();
     assert_eq!(
         locked_features(&tmp.path().join("all")),
-        r#"features = ["cache", "versioning", "ml"]"#
+        r#"features = ["background", "cache", "ml", "versioning", "websockets"]"#
     );
     fb(tmp.path())
         .args(["new", "some", "--level", "5", "--without", "cache", "--yes"])
         .assert()
         .success();
     let project = tmp.path().join("some");
-    assert_eq!(locked_features(&project), r#"features = ["versioning", "ml"]"#);
+    assert_eq!(
+        locked_features(&project),
+        r#"features = ["background", "ml", "versioning", "websockets"]"#
+    );
     assert!(!project.join("app/services/cache.py").exists());
     // What the user left out stays out when the project is re-rendered.
     fb(&project).args(["update"]).assert().success();
-    assert_eq!(locked_features(&project), r#"features = ["versioning", "ml"]"#);
+    assert_eq!(
+        locked_features(&project),
+        r#"features = ["background", "ml", "versioning", "websockets"]"#
+    );
 }
 
 #[test]
@@ -214,14 +243,20 @@ fn upgrading_to_level_5_turns_its_features_on_and_remove_takes_one_out() {
         .stderr(contains("Added app/services/cache.py"));
     assert_eq!(
         locked_features(&project),
-        r#"features = ["cache", "versioning", "ml"]"#
+        r#"features = ["background", "cache", "ml", "versioning", "websockets"]"#
     );
     fb(&project)
         .args(["remove", "cache"])
         .assert()
         .success()
         .stderr(contains("Removed app/services/cache.py"));
-    assert_eq!(locked_features(&project), r#"features = ["versioning", "ml"]"#);
+    assert_eq!(
+        locked_features(&project),
+        r#"features = ["background", "ml", "versioning", "websockets"]"#
+    );
     fb(&project).args(["update"]).assert().success();
-    assert_eq!(locked_features(&project), r#"features = ["versioning", "ml"]"#);
+    assert_eq!(
+        locked_features(&project),
+        r#"features = ["background", "ml", "versioning", "websockets"]"#
+    );
 }

@@ -160,7 +160,7 @@ fn refusals() {
         .assert()
         .code(2)
         .stderr(contains(
-            "has no feature `docker` (its features: cache, versioning, ml)",
+            "has no feature `docker` (its features: background, cache, ml, versioning, websockets)",
         ));
     fb(tmp.path())
         .args(["upgrade", "--to-level", "2"])

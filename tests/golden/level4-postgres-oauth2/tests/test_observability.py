@@ -42,6 +42,18 @@ def test_access_log(anon_client: TestClient, caplog: pytest.LogCaptureFixture) -
     assert line["duration_ms"] >= 0
 
 
+def test_websocket_handshake_lines_drop_the_query_string(
+    anon_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """uvicorn's handshake lines would carry `?token=`: the app's logging cuts the query string."""
+    with caplog.at_level(logging.INFO, logger="uvicorn.error"):
+        uvicorn_error = logging.getLogger("uvicorn.error")
+        uvicorn_error.info('%s - "WebSocket %s" 403', "127.0.0.1:5000", "/ws/a?token=secret")
+        uvicorn_error.info("Started server process [%d]", 7)
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == ['127.0.0.1:5000 - "WebSocket /ws/a" 403', "Started server process [7]"]
+
+
 def test_json_logs(capsys: pytest.CaptureFixture[str]) -> None:
     root = logging.getLogger()
     saved = root.handlers

@@ -10,6 +10,19 @@ import structlog
 from structlog.typing import Processor
 
 
+class DropQueryStrings(logging.Filter):
+    """uvicorn logs each WebSocket handshake with its path and query string, where a client may
+    have put its token (`?token=`): those lines keep the path only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "WebSocket %s" in str(record.msg) and isinstance(record.args, tuple):
+            record.args = tuple(
+                arg.partition("?")[0] if isinstance(arg, str) and arg.startswith("/") else arg
+                for arg in record.args
+            )
+        return True
+
+
 def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -38,3 +51,6 @@ def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
     root.setLevel(level)
     # One access line per request comes from RequestContextMiddleware.
     logging.getLogger("uvicorn.access").disabled = True
+    uvicorn_error = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, DropQueryStrings) for f in uvicorn_error.filters):
+        uvicorn_error.addFilter(DropQueryStrings())

@@ -21,7 +21,9 @@ TOO_MANY_REQUESTS = "Too many requests"
 
 
 def create_limiter(storage_uri: str) -> MovingWindowRateLimiter:
-    return MovingWindowRateLimiter(storage_from_string(storage_uri))
+    # Redis through redis-py, the client the project installs (limits defaults to coredis).
+    options = {"implementation": "redispy"} if storage_uri.startswith("async+redis") else {}
+    return MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
 
 
 class RateLimit:
