@@ -299,6 +299,28 @@ fn script(rng: &mut Rng, base: &Base, side: &str, avoid: &BTreeSet<usize>) -> Sc
     }
 }
 
+/// Whether the two sides delete two different copies of one block: each side's text then reads
+/// as deleting either copy (both may say the same change), so whether one copy or none should
+/// remain is not in the text.
+fn twin_deletions(lines: &[String], ours: &[Op], theirs: &[Op]) -> bool {
+    let deleted = |ops: &[Op]| -> Vec<(usize, usize)> {
+        ops.iter()
+            .filter_map(|op| match op {
+                Op::Delete { start, end } => Some((*start, *end)),
+                _ => None,
+            })
+            .collect()
+    };
+    let solid = |(start, end): (usize, usize)| -> Vec<&String> {
+        lines[start..end].iter().filter(|l| !l.is_empty()).collect()
+    };
+    deleted(ours).iter().any(|&a| {
+        deleted(theirs)
+            .iter()
+            .any(|&b| a != b && solid(a) == solid(b))
+    })
+}
+
 /// An edit script, and what makes its intent unreadable from the text: a block operation on one
 /// of two identical blocks, or a block it duplicates (the other side's block operation on it
 /// could be on either copy).
@@ -616,6 +638,7 @@ fn fb_is_never_clean_and_wrong() {
             || diff_cost(&lines, &theirs) < script_cost(&theirs_ops)
             || reads_as_move(&lines, &ours_ops)
             || reads_as_move(&lines, &theirs_ops)
+            || twin_deletions(&lines, &ours_ops, &theirs_ops)
         {
             t.ambiguous += 1;
             t.fb_clean_unintended_ambiguous +=

@@ -292,12 +292,36 @@ pub(super) fn resolve<'a>(
     let adds = |edits: &[Edit]| edits.iter().any(|e| e.side.1 > e.side.0);
     let (ours_adds, theirs_adds) = (adds(&ours_edits), adds(&theirs_edits));
     // Both only delete: a line either side deleted is unwanted by that side and unchanged by the
-    // other, so it goes. Safe under any alignment, since deletions claim their slide ranges: a
-    // line deleted by both is counted once.
+    // other, so it goes; a line deleted by both is counted once. Deletions claim their slide
+    // ranges, so they meet here, but where each sits within its range is the diff's pick: the
+    // union is clean only when it keeps the same lines wherever each side's deletions slide.
     if !ours_adds && !theirs_adds {
-        let kept = (start..end).filter(|i| !ours_deleted[i - start] && !theirs_deleted[i - start]);
+        let union = |ours_up: bool, theirs_up: bool| -> Vec<&'a str> {
+            let o = slid_deletions(&base.lines, &ours_edits, ours_up, start, end);
+            let t = slid_deletions(&base.lines, &theirs_edits, theirs_up, start, end);
+            (start..end)
+                .filter(|i| !o[i - start] && !t[i - start])
+                .map(|i| base.lines[i])
+                .collect()
+        };
+        // Blank lines are left out of the comparison: which of the blank lines between two
+        // deleted neighbours goes is a matter of layout, not of content.
+        let solid = |lines: &[&'a str]| -> Vec<&'a str> {
+            lines
+                .iter()
+                .copied()
+                .filter(|l| !l.trim().is_empty())
+                .collect()
+        };
+        let kept = union(false, false);
+        let robust = [(true, true), (true, false), (false, true)]
+            .into_iter()
+            .all(|(o, t)| solid(&union(o, t)) == solid(&kept));
+        if !robust {
+            return conflict(o, t);
+        }
         return Hunk::Clean {
-            lines: kept.map(|i| base.lines[i]).collect(),
+            lines: kept,
             origin: Origin::Both,
         };
     }
@@ -370,6 +394,32 @@ fn opens_block(line: &str) -> bool {
         || l.starts_with('#')
         || (l.len() >= 3 && (l.chars().all(|c| c == '=') || l.chars().all(|c| c == '-')))
         || (l.ends_with(':') && !l.starts_with('-'))
+}
+
+/// Which base lines of `start..end` a side's deletions remove once each is slid as far up (or
+/// down) as equal lines let it, without crossing the side's other edits or the cluster's bounds.
+fn slid_deletions(lines: &[&str], edits: &[Edit], up: bool, start: usize, end: usize) -> Vec<bool> {
+    let mut deleted = vec![false; end - start];
+    for (k, e) in edits.iter().enumerate() {
+        let lo = if k == 0 { start } else { edits[k - 1].base.1 };
+        let hi = edits.get(k + 1).map_or(end, |n| n.base.0);
+        let (mut a, mut b) = e.base;
+        if up {
+            while a > lo && lines[a - 1] == lines[b - 1] {
+                a -= 1;
+                b -= 1;
+            }
+        } else {
+            while b < hi && lines[a] == lines[b] {
+                a += 1;
+                b += 1;
+            }
+        }
+        deleted[a - start..b - start]
+            .iter_mut()
+            .for_each(|x| *x = true);
+    }
+    deleted
 }
 
 /// True when side X's change (`x`, deleting `x_deleted`, adding lines) is already part of side Y's

@@ -809,12 +809,13 @@ fn ambiguous_context(
             let settled = in_base <= 1 && in_other <= 1;
             if settled && in_base == 1 && in_other == 1 {
                 // The context is unique on both sides, so it says where the change belongs in
-                // the other side; when that is not where the other side's diff kept those base
-                // lines (it matched them to look-alike lines it added), the alignment guessed.
+                // the other side; when that is not where the other side's diff put the change's
+                // place (it matched the base lines there to look-alike lines it added), the
+                // alignment guessed.
                 let start = c.start.saturating_sub(k);
                 let found = find(other, other_at, window).expect("counted once");
                 let other_edits = if which == 1 { ours_edits } else { theirs_edits };
-                break kept_at(other_edits, start, window.len()) != Some(found);
+                break side_position(other_edits, c.start) != Some(found + (c.start - start));
             }
             if k >= MAX_CONTEXT || settled || window.len() == n {
                 break in_other > 0 && in_other != in_base;
@@ -828,25 +829,20 @@ fn ambiguous_context(
     out
 }
 
-/// Where a side's diff keeps the base lines `start..start + len` unchanged and together: the
-/// index of the first in the side, or `None` when an edit of the side touches them.
-fn kept_at(edits: &[Edit], start: usize, len: usize) -> Option<usize> {
-    let end = start + len;
+/// Where a side's diff puts base position `at` (the gap before base line `at`): the same gap in
+/// the side, after whatever the side inserted there; `None` when an edit of the side replaces
+/// lines on both sides of it.
+fn side_position(edits: &[Edit], at: usize) -> Option<usize> {
     let mut shift: isize = 0;
     for e in edits {
-        let inside = if e.is_insertion() {
-            start < e.base.0 && e.base.0 < end
-        } else {
-            e.base.0 < end && start < e.base.1
-        };
-        if inside {
+        if e.base.0 < at && at < e.base.1 {
             return None;
         }
-        if e.base.1 <= start {
+        if e.base.1 <= at {
             shift += (e.side.1 - e.side.0) as isize - (e.base.1 - e.base.0) as isize;
         }
     }
-    Some((start as isize + shift) as usize)
+    Some((at as isize + shift) as usize)
 }
 
 /// Clusters where one side adds a line it moved from a base line that the other side deleted or
