@@ -6,6 +6,16 @@ mod support;
 use predicates::str::contains;
 use support::{fb, read_tree};
 
+/// `fb new demo --yes` with `args` in `tmp`: the project's directory.
+fn new_project(tmp: &std::path::Path, args: &[&str]) -> std::path::PathBuf {
+    fb(tmp)
+        .args(["new", "demo", "--yes"])
+        .args(args)
+        .assert()
+        .success();
+    tmp.join("demo")
+}
+
 #[test]
 fn add_help_lists_the_built_in_features() {
     let tmp = tempfile::tempdir().unwrap();
@@ -140,11 +150,7 @@ fn add_then_remove_each_feature_gives_back_the_project() {
 #[test]
 fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
     let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args(["new", "demo", "--level", "4", "--yes"])
-        .assert()
-        .success();
-    let project = tmp.path().join("demo");
+    let project = new_project(tmp.path(), &["--level", "4"]);
     let before = read_tree(&project);
     fb(&project)
         .args(["add", "docker"])
@@ -171,11 +177,7 @@ fn a_feature_the_pack_lacks_is_an_error_listing_the_features() {
 #[test]
 fn features_need_level_4() {
     let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args(["new", "demo", "--level", "3", "--yes"])
-        .assert()
-        .success();
-    let project = tmp.path().join("demo");
+    let project = new_project(tmp.path(), &["--level", "3"]);
     let before = read_tree(&project);
     fb(&project)
         .args(["add", "cache"])
@@ -192,6 +194,11 @@ fn features_need_level_4() {
         .stderr(contains("features need level 4 or higher"));
 }
 
+/// The lock's `features` line at level 5, and at level 5 less the cache.
+const ALL_FEATURES: &str =
+    r#"features = ["background", "cache", "ml", "versioning", "websockets"]"#;
+const ALL_BUT_CACHE: &str = r#"features = ["background", "ml", "versioning", "websockets"]"#;
+
 /// The `features` line of the project's lock.
 fn locked_features(project: &std::path::Path) -> String {
     let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
@@ -206,57 +213,35 @@ fn level_5_has_every_feature_but_those_left_out() {
         .args(["new", "all", "--level", "5", "--yes"])
         .assert()
         .success();
-    assert_eq!(
-        locked_features(&tmp.path().join("all")),
-        r#"features = ["background", "cache", "ml", "versioning", "websockets"]"#
-    );
+    assert_eq!(locked_features(&tmp.path().join("all")), ALL_FEATURES);
     fb(tmp.path())
         .args(["new", "some", "--level", "5", "--without", "cache", "--yes"])
         .assert()
         .success();
     let project = tmp.path().join("some");
-    assert_eq!(
-        locked_features(&project),
-        r#"features = ["background", "ml", "versioning", "websockets"]"#
-    );
+    assert_eq!(locked_features(&project), ALL_BUT_CACHE);
     assert!(!project.join("app/services/cache.py").exists());
     // What the user left out stays out when the project is re-rendered.
     fb(&project).args(["update"]).assert().success();
-    assert_eq!(
-        locked_features(&project),
-        r#"features = ["background", "ml", "versioning", "websockets"]"#
-    );
+    assert_eq!(locked_features(&project), ALL_BUT_CACHE);
 }
 
 #[test]
 fn upgrading_to_level_5_turns_its_features_on_and_remove_takes_one_out() {
     let tmp = tempfile::tempdir().unwrap();
-    fb(tmp.path())
-        .args(["new", "demo", "--level", "4", "--yes"])
-        .assert()
-        .success();
-    let project = tmp.path().join("demo");
+    let project = new_project(tmp.path(), &["--level", "4"]);
     fb(&project)
         .args(["upgrade", "--to-level", "5"])
         .assert()
         .success()
         .stderr(contains("Added app/services/cache.py"));
-    assert_eq!(
-        locked_features(&project),
-        r#"features = ["background", "cache", "ml", "versioning", "websockets"]"#
-    );
+    assert_eq!(locked_features(&project), ALL_FEATURES);
     fb(&project)
         .args(["remove", "cache"])
         .assert()
         .success()
         .stderr(contains("Removed app/services/cache.py"));
-    assert_eq!(
-        locked_features(&project),
-        r#"features = ["background", "ml", "versioning", "websockets"]"#
-    );
+    assert_eq!(locked_features(&project), ALL_BUT_CACHE);
     fb(&project).args(["update"]).assert().success();
-    assert_eq!(
-        locked_features(&project),
-        r#"features = ["background", "ml", "versioning", "websockets"]"#
-    );
+    assert_eq!(locked_features(&project), ALL_BUT_CACHE);
 }
