@@ -10,6 +10,7 @@ pub mod limits;
 pub mod lint;
 pub mod lock;
 pub mod merge;
+pub mod migrations;
 pub mod names;
 pub mod ops;
 pub mod pack;

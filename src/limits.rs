@@ -36,6 +36,11 @@ pub const MAX_LOCK_BYTES: u64 = 32 << 20;
 /// The largest `pack.toml` fb reads.
 pub const MAX_MANIFEST_BYTES: u64 = 1 << 20;
 
+/// The most migration files fb reads in a project's migrations directory, and how much of each:
+/// Alembic writes `revision` and `down_revision` at the top, so the head is enough.
+pub const MAX_MIGRATION_FILES: usize = 10_000;
+pub const MIGRATION_HEAD_BYTES: u64 = 64 << 10;
+
 /// The most characters of a bad input an error message quotes.
 pub const MAX_QUOTED_CHARS: usize = 200;
 

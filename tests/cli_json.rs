@@ -63,6 +63,7 @@ fn status_as_json() {
                 "domain": "tasks",
                 "resource": "",
                 "resources": [],
+                "alembic_parents": [],
                 "features": []
             },
             "modified": [],

@@ -686,3 +686,78 @@ fn conflict_markers_follow_gitattributes() {
         "{merged}"
     );
 }
+
+/// A migration the user wrote, by hand, as `alembic revision` would.
+fn user_migration(project: &Path, revision: &str, down: &str) {
+    std::fs::write(
+        project.join(format!("alembic/versions/{revision}_mine.py")),
+        format!(
+            "\"\"\"mine\"\"\"\n\nrevision = \"{revision}\"\ndown_revision = \"{down}\"\n\n\ndef upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n"
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn add_resource_chains_its_migration_after_the_users_head() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "4"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    user_migration(&project, "u1", "0001");
+    fb(&project)
+        .args(["add", "resource", "Note", "body:str"])
+        .assert()
+        .success()
+        .stderr(contains("Chained migration `add_notes` after `u1`"));
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(
+        lock.contains("alembic_parents = [\"add_notes=u1\"]"),
+        "{lock}"
+    );
+    let migration = std::fs::read_to_string(project.join("alembic/versions/add_notes.py")).unwrap();
+    assert!(
+        migration.contains("down_revision: str | Sequence[str] | None = \"u1\"")
+            && migration.contains("Revises: u1"),
+        "{migration}"
+    );
+    // The record is in the lock, so the merge base renders the same file: nothing is changed.
+    fb(&project)
+        .args(["status"])
+        .assert()
+        .success()
+        .stdout(contains("modified").not());
+    // The next resource follows the last one, which is the head: nothing more to record.
+    fb(&project)
+        .args(["add", "resource", "Tag", "label:str"])
+        .assert()
+        .success();
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(
+        lock.contains("alembic_parents = [\"add_notes=u1\"]"),
+        "{lock}"
+    );
+    let tags = std::fs::read_to_string(project.join("alembic/versions/add_tags.py")).unwrap();
+    assert!(tags.contains("= \"add_notes\""), "{tags}");
+}
+
+#[test]
+fn add_resource_with_several_heads_says_so_and_guesses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "4"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    user_migration(&project, "a1", "0001");
+    user_migration(&project, "b1", "0001");
+    fb(&project)
+        .args(["add", "resource", "Note", "body:str"])
+        .assert()
+        .success()
+        .stderr(contains("2 heads (a1, b1)").and(contains("alembic merge heads")));
+    let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
+    assert!(lock.contains("alembic_parents = []"), "{lock}");
+}

@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 use crate::apply::{self, Op, Recovery};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::merge::Labels;
+use crate::migrations;
 use crate::names::ProjectName;
 use crate::pack::Pack;
 use crate::pack::options::{self, Asker, Explicit, OptValue, Options};
@@ -190,7 +191,7 @@ pub struct Target<'a> {
 }
 
 /// Plans moving the project from its recorded render to `target`.
-pub fn prepare(project: &Project, target: Target<'_>, shell: &Shell) -> Result<Prepared> {
+pub fn prepare(project: &Project, mut target: Target<'_>, shell: &Shell) -> Result<Prepared> {
     let started = std::time::Instant::now();
     let (base, base_ctx) = project.base()?;
     shell.verbose(
@@ -203,8 +204,14 @@ pub fn prepare(project: &Project, target: Target<'_>, shell: &Shell) -> Result<P
         ),
     );
     let started = std::time::Instant::now();
-    let theirs_ctx = render::context(target.pack, &project.name, &target.options)?;
-    let theirs = render::render(target.pack, &theirs_ctx)?;
+    let mut theirs_ctx = render::context(target.pack, &project.name, &target.options)?;
+    let mut theirs = render::render(target.pack, &theirs_ctx)?;
+    if let Some(chained) = chain_migrations(project, &target, &base, &theirs, shell)? {
+        target.options = chained;
+        theirs_ctx = render::context(target.pack, &project.name, &target.options)?;
+        theirs = render::render(target.pack, &theirs_ctx)?;
+        check_chained(project, &target, &base, &theirs, shell)?;
+    }
     shell.verbose(
         "Rendered",
         format!(
@@ -267,6 +274,69 @@ pub fn prepare(project: &Project, target: Target<'_>, shell: &Shell) -> Result<P
     // found here, so a dry run and `fb diff` report it too.
     apply::check_ops(&project.root, &ops(&prepared))?;
     Ok(prepared)
+}
+
+/// The new options when migrations this change adds must be chained after the project's own
+/// (see [`crate::migrations`]): their parents recorded, so that the render follows the head.
+fn chain_migrations(
+    project: &Project,
+    target: &Target<'_>,
+    base: &Tree,
+    theirs: &Tree,
+    shell: &Shell,
+) -> Result<Option<Options>> {
+    let root = crate::paths::Root::new(&project.root);
+    let mut options = None;
+    for chain in &target.pack.manifest.migrations {
+        let disk = migrations::on_disk(&root, &chain.dir)?;
+        let new = migrations::new_revisions(base, theirs, &disk, &chain.dir);
+        if new.is_empty() {
+            continue;
+        }
+        let chained = migrations::chain(&disk, &new);
+        if let Some(warning) = chained.warning {
+            shell.warn(warning);
+        }
+        for (revision, parent) in &chained.records {
+            shell.status(
+                "Chained",
+                format!("migration `{revision}` after `{parent}`, the project's Alembic head"),
+            );
+        }
+        if !chained.records.is_empty() {
+            let current = options.as_ref().unwrap_or(&target.options);
+            options = Some(migrations::with_records(current, chain, &chained.records));
+        }
+    }
+    Ok(options)
+}
+
+/// After chaining, the project must have one head: a pack whose templates ignore the recorded
+/// parents would leave two, and the user is told so rather than left to find it.
+fn check_chained(
+    project: &Project,
+    target: &Target<'_>,
+    base: &Tree,
+    theirs: &Tree,
+    shell: &Shell,
+) -> Result<()> {
+    let root = crate::paths::Root::new(&project.root);
+    for chain in &target.pack.manifest.migrations {
+        let mut all = migrations::on_disk(&root, &chain.dir)?;
+        let new = migrations::new_revisions(base, theirs, &all, &chain.dir);
+        all.extend(new);
+        let heads = migrations::heads(&all);
+        if heads.len() > 1 {
+            shell.warn(format!(
+                "after this change `{}` has {} heads ({}): pack `{}` did not follow the recorded parents; run `alembic merge heads`",
+                chain.dir,
+                heads.len(),
+                heads.join(", "),
+                target.pack.name()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What `when` of `[[moves]]` and `[[notes]]` sees: the new options, plus `old` (the recorded

@@ -27,9 +27,26 @@ pub fn expression_env() -> Environment<'static> {
     env.add_filter("pascal", |s: &str| crate::names::pascal_case(s));
     env.add_filter("kebab", |s: &str| crate::names::kebab_case(s));
     env.add_filter("plural", |s: &str| crate::names::plural(s));
+    env.add_filter("as_map", as_map);
     env.add_function("resource_model", resource_model);
     env.add_filter("resource_model", resource_model);
     env
+}
+
+/// `list | as_map`: `["a=x", "b=y"]` as the map `{"a": "x", "b": "y"}` (fb records the parents
+/// of migrations this way, see [`crate::migrations`]); a later key wins.
+fn as_map(items: Vec<String>) -> Result<Value, minijinja::Error> {
+    let mut map = std::collections::BTreeMap::new();
+    for item in &items {
+        let Some((key, value)) = item.split_once('=') else {
+            return Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("as_map: `{item}` is not KEY=VALUE"),
+            ));
+        };
+        map.insert(key.to_string(), value.to_string());
+    }
+    Ok(Value::from(map))
 }
 
 /// `resource_model(spec)` (or `spec | resource_model`): a resource spec parsed into the names
@@ -43,4 +60,28 @@ fn resource_model(spec: &str) -> Result<Value, minijinja::Error> {
                 format!("invalid resource \"{spec}\": {e}"),
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_map_reads_key_value_items() {
+        let env = expression_env();
+        let expr = env
+            .compile_expression(
+                "(items | as_map)['a'] ~ ',' ~ (items | as_map)['b'] ~ ',' ~ ('c' in (items | as_map))",
+            )
+            .unwrap();
+        let out = expr
+            .eval(minijinja::context! { items => vec!["a=x", "b=y=z", "a=w"] })
+            .unwrap();
+        assert_eq!(out.to_string(), "w,y=z,False");
+        let bad = env.compile_expression("items | as_map").unwrap();
+        let err = bad
+            .eval(minijinja::context! { items => vec!["novalue"] })
+            .unwrap_err();
+        assert!(err.to_string().contains("not KEY=VALUE"), "{err}");
+    }
 }

@@ -37,6 +37,22 @@ pub struct Manifest {
     /// What to tell the user after a change of options or version, when it applies.
     #[serde(default)]
     pub notes: Vec<Note>,
+    /// Directories of database migrations whose new revisions fb chains after the project's head.
+    #[serde(default)]
+    pub migrations: Vec<MigrationChain>,
+}
+
+/// `[[migrations]]`: the pack renders database migrations into `dir`. When a change adds
+/// revisions there and the first would not follow the project's head (the user wrote a migration
+/// since), fb records `revision=head` in the list option `parents`, which the templates read (the
+/// `as_map` filter makes it a map) to render the parent. `kind` says how to read a revision:
+/// `alembic` (`revision` and `down_revision` at module level) is the one kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationChain {
+    pub kind: String,
+    pub dir: String,
+    pub parents: String,
 }
 
 /// `[[notes]]`: after `fb upgrade`, `fb add` or `fb update`, `message` is shown when `when` holds.
@@ -167,6 +183,26 @@ impl Manifest {
                 bail!("`{name}` is declared both as an option and as a var or computed value");
             }
         }
+        for chain in &self.migrations {
+            if chain.kind != "alembic" {
+                bail!(
+                    "`[[migrations]]` of kind `{}` is unknown: the one kind is `alembic`",
+                    chain.kind
+                );
+            }
+            crate::paths::check(&chain.dir, crate::paths::Origin::Pack)
+                .with_context(|| format!("`[[migrations]]` dir `{}` is invalid", chain.dir))?;
+            match self.options.get(&chain.parents) {
+                Some(spec)
+                    if spec.kind == OptionKind::List
+                        && spec.choices.is_none()
+                        && spec.when.is_none() => {}
+                _ => bail!(
+                    "`[[migrations]]` parents `{}` must name a list option without choices or `when`, where fb records each revision's parent",
+                    chain.parents
+                ),
+            }
+        }
         if let Some((name, _)) = self
             .options
             .iter()
@@ -211,6 +247,30 @@ mod tests {
             err.contains("needs fb >=9.0") && err.contains("upgrade fb"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn migration_chains_are_checked() {
+        let option = "[options.parents]\ntype = \"list\"\ndefault = []\n";
+        let chain = "[[migrations]]\nkind = \"alembic\"\ndir = \"alembic/versions\"\nparents = \"parents\"\n";
+        Manifest::parse(&format!("{MINIMAL}{option}{chain}"), "0.1.0").unwrap();
+        for (bad, says) in [
+            (
+                chain.replace("alembic\"", "flyway\""),
+                "the one kind is `alembic`",
+            ),
+            (
+                chain.replace("alembic/versions", "../versions"),
+                "dir `../versions` is invalid",
+            ),
+            (
+                chain.replace("= \"parents\"", "= \"nope\""),
+                "must name a list option",
+            ),
+        ] {
+            let err = Manifest::parse(&format!("{MINIMAL}{option}{bad}"), "0.1.0").unwrap_err();
+            assert!(format!("{err:#}").contains(says), "{err:#}");
+        }
     }
 
     #[test]
