@@ -761,3 +761,53 @@ fn add_resource_with_several_heads_says_so_and_guesses_nothing() {
     let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
     assert!(lock.contains("alembic_parents = []"), "{lock}");
 }
+
+/// A pack whose check reports every line `BROKEN` of the project's `.py` files, as a linter would.
+const CHECKED_PACK: &[(&str, &str)] = &[
+    (
+        "pack.toml",
+        "[pack]\nname = \"checked\"\nversion = \"1.0.0\"\n\n[options.features]\ntype = \"list\"\nchoices = [\"extra\"]\ndefault = []\n\n[[checks]]\nname = \"the broken-line check\"\ncommand = \"sh lint.sh\"\nhelp = \"rename them\"\n",
+    ),
+    (
+        "template/lint.sh",
+        "found=$(grep -n BROKEN *.py | sed 's/^\\([^:]*\\):\\([0-9]*\\):.*/\\1:\\2:1: X1 broken line/')\n[ -z \"$found\" ] && exit 0\necho \"$found\"\nexit 1\n",
+    ),
+    (
+        "template/app.py.jinja",
+        "import os\n{% if 'extra' in features %}\nBROKEN = os\n{% endif %}\n",
+    ),
+];
+
+#[test]
+fn checks_report_what_the_change_brought_and_not_what_was_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pack = tmp.path().join("pack");
+    support::write_pack(&pack, CHECKED_PACK);
+    fb(tmp.path())
+        .args(["new", "demo", "--pack"])
+        .arg(&pack)
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    // A finding of the user's own, there before the change: not the change's doing.
+    std::fs::write(project.join("mine.py"), "BROKEN = 1\n").unwrap();
+    fb(&project)
+        .env_remove("FB_NO_CHECK")
+        .args(["add", "extra"])
+        .assert()
+        .code(1)
+        .stderr(
+            contains("Checking the broken-line check")
+                .and(contains(
+                    "the broken-line check: 1 problem(s) this change brought, in code of yours (rename them):\n  app.py:2:1: X1 broken line",
+                ))
+                .and(contains("mine.py").not()),
+        );
+    // With --no-check nothing runs, and nothing is said.
+    fb(&project)
+        .env_remove("FB_NO_CHECK")
+        .args(["remove", "extra", "--no-check"])
+        .assert()
+        .success()
+        .stderr(contains("Checking").not());
+}

@@ -181,6 +181,7 @@ fn real_kills_at_any_moment_recover_to_before_or_after() {
             .current_dir(&project)
             .env("NO_COLOR", "1")
             .env("FB_NO_LOCK", "1")
+            .env("FB_NO_CHECK", "1")
             .env("FB_HOME", &home)
             // Spread the transaction out so the kills land all over it.
             .env("FB_TEST_STEP_DELAY_MS", "3")
@@ -245,6 +246,7 @@ fn a_killed_new_leaves_nothing_the_next_new_does_not_clean() {
             .current_dir(&work)
             .env("NO_COLOR", "1")
             .env("FB_NO_LOCK", "1")
+            .env("FB_NO_CHECK", "1")
             .env("FB_HOME", tmp.path().join("home"))
             .env("FB_TEST_STEP_DELAY_MS", "4")
             .stdin(std::process::Stdio::null())

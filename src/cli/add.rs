@@ -47,6 +47,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         allow_dirty,
         offline,
         no_lock,
+        no_check,
         path,
         format,
     } = write;
@@ -74,6 +75,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             dry_run,
             allow_dirty,
             offline,
+            run_checks: !no_check,
         },
         shell,
     )?;

@@ -29,6 +29,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         allow_dirty,
         offline,
         no_lock,
+        no_check,
         path,
         format,
     } = write;
@@ -52,6 +53,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             dry_run,
             allow_dirty,
             offline,
+            run_checks: !no_check,
         },
         shell,
     )?;

@@ -33,7 +33,14 @@ pub fn change(
         let results = crate::ops::generate::run(&prepared.root, &prepared.generated, when, shell);
         crate::ops::generate::report(&results, shell)
     };
-    match lock_failed {
+    // Then the pack's checks, against what they found before: what the change broke is said.
+    let broke = match (&prepared.baseline, dry_run) {
+        (Some(before), false) => {
+            crate::ops::checks::report(&prepared.root, &prepared.checks, before, shell)
+        }
+        _ => false,
+    };
+    match lock_failed || broke {
         true => Outcome::NeedsUser,
         false => outcome,
     }

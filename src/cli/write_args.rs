@@ -33,6 +33,10 @@ pub struct WriteArgs {
     /// Do not run the pack's lock command after writing (`uv lock` for the built-in pack)
     #[arg(long, env = "FB_NO_LOCK", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub no_lock: bool,
+    /// Do not run the pack's checks before and after the change (the built-in pack's: ruff's
+    /// pyflakes rules, which find names the change broke in your code)
+    #[arg(long, env = "FB_NO_CHECK", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_check: bool,
     /// The project directory (default: the one around the current directory)
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub path: PathBuf,

@@ -180,6 +180,10 @@ pub struct Prepared {
     /// The project's root and the new pack's generated files, whose commands run after applying.
     pub root: PathBuf,
     pub generated: Vec<crate::pack::manifest::Generated>,
+    /// The new pack's `[[checks]]`, and what they found before the change was applied (`None`:
+    /// not run, for a dry run or `--no-check`).
+    pub checks: Vec<crate::pack::manifest::Check>,
+    pub baseline: Option<Vec<super::checks::Run>>,
 }
 
 /// What to move the project to: a pack (the locked one, or another version) and its options.
@@ -269,6 +273,8 @@ pub fn prepare(project: &Project, mut target: Target<'_>, shell: &Shell) -> Resu
         notes,
         root: project.root.clone(),
         generated: target.pack.manifest.generated.clone(),
+        checks: target.pack.manifest.checks.clone(),
+        baseline: None,
     };
     // A change the disk cannot take (a file where the new version needs a directory, say) is
     // found here, so a dry run and `fb diff` report it too.
@@ -517,6 +523,7 @@ pub fn change_options(
     asker: Option<&dyn Asker>,
     dry_run: bool,
     allow_dirty: bool,
+    run_checks: bool,
     shell: &Shell,
 ) -> Result<Prepared> {
     if !dry_run && !allow_dirty {
@@ -533,12 +540,21 @@ pub fn change_options(
         locked: project.lock.pack.clone(),
         options,
     };
-    let prepared = prepare(project, target, shell)?;
+    let mut prepared = prepare(project, target, shell)?;
     if !dry_run {
         check_clean(&project.root, allow_dirty, &prepared)?;
+        take_baseline(&mut prepared, run_checks);
         apply(project, &prepared, shell)?;
     }
     Ok(prepared)
+}
+
+/// Runs the pack's `[[checks]]` on the project as it is, just before the change is applied, so
+/// that afterwards fb can tell the problems the change brought from those that were there.
+pub fn take_baseline(prepared: &mut Prepared, run_checks: bool) {
+    if run_checks && !prepared.checks.is_empty() {
+        prepared.baseline = Some(super::checks::run_all(&prepared.root, &prepared.checks));
+    }
 }
 
 /// Refuses to write into a git work tree with uncommitted changes, unless allowed: every change

@@ -4,6 +4,7 @@
 pub mod add;
 pub mod adopt;
 pub mod change;
+pub mod checks;
 pub mod diff;
 pub mod generate;
 pub mod new;

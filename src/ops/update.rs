@@ -23,6 +23,8 @@ pub struct UpdateOptions<'a> {
     pub dry_run: bool,
     pub allow_dirty: bool,
     pub offline: bool,
+    /// Run the pack's `[[checks]]` before the change is applied (a baseline; `--no-check` not).
+    pub run_checks: bool,
 }
 
 pub enum UpdateOutcome {
@@ -124,7 +126,7 @@ pub fn run(opts: UpdateOptions<'_>, shell: &Shell) -> Result<UpdateOutcome> {
             _ => UpdateOutcome::UpToDate { current },
         });
     }
-    let Some(update) = plan(
+    let Some(mut update) = plan(
         &project,
         opts.to.as_ref(),
         opts.overrides,
@@ -138,6 +140,7 @@ pub fn run(opts: UpdateOptions<'_>, shell: &Shell) -> Result<UpdateOutcome> {
     // Nothing to do is never refused, dirty or not; a real update is checked once it is planned.
     if !opts.dry_run {
         change::check_clean(&project.root, opts.allow_dirty, &update.prepared)?;
+        change::take_baseline(&mut update.prepared, opts.run_checks);
         change::apply(&project, &update.prepared, shell)?;
     }
     Ok(UpdateOutcome::Updated {

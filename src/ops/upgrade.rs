@@ -17,6 +17,8 @@ pub struct UpgradeOptions<'a> {
     pub dry_run: bool,
     pub allow_dirty: bool,
     pub offline: bool,
+    /// Run the pack's `[[checks]]` before the change is applied (a baseline; `--no-check` not).
+    pub run_checks: bool,
 }
 
 pub struct UpgradeOutcome {
@@ -56,6 +58,7 @@ pub fn run(opts: UpgradeOptions<'_>, shell: &Shell) -> Result<UpgradeOutcome> {
         opts.asker,
         opts.dry_run,
         opts.allow_dirty,
+        opts.run_checks,
         shell,
     )?;
     Ok(UpgradeOutcome {

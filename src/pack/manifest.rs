@@ -40,6 +40,33 @@ pub struct Manifest {
     /// Directories of database migrations whose new revisions fb chains after the project's head.
     #[serde(default)]
     pub migrations: Vec<MigrationChain>,
+    /// Linters fb runs before and after a change, to report what the change broke.
+    #[serde(default)]
+    pub checks: Vec<Check>,
+}
+
+/// `[[checks]]`: a command fb runs in the project before and after `upgrade`, `update`, `add` and
+/// `remove` (not with `--no-check`). It prints one finding per line, `path:line:column: message`,
+/// and exits 0 when clean, 1 with findings; fb reports the findings the change brought, with
+/// `help` (what usually fixes them), and exits 1. Any other exit means it could not run: a note.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// What fb calls it in its output (`ruff's pyflakes rules`); the command when not given.
+    #[serde(default)]
+    pub name: Option<String>,
+    pub command: String,
+    #[serde(default)]
+    pub help: String,
+}
+
+impl Check {
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => name.clone(),
+            None => format!("`{}`", self.command),
+        }
+    }
 }
 
 /// `[[migrations]]`: the pack renders database migrations into `dir`. When a change adds

@@ -15,6 +15,8 @@ pub fn fb(cwd: &Path) -> Command {
         .env("RUST_BACKTRACE", "0")
         // Never `uv lock` (the network); tests of the lock step put a fake `uv` on PATH.
         .env("FB_NO_LOCK", "1")
+        // Nor the pack's checks (`uv run ruff`); tests of the checks give their own pack.
+        .env("FB_NO_CHECK", "1")
         .env_remove("CLICOLOR_FORCE")
         // Never the user's own cache; tests that need one of their own set FB_HOME again.
         .env(
