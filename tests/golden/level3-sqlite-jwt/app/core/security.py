@@ -1,6 +1,9 @@
-"""Password hashing (Argon2id, with pwdlib) and access tokens (JWT, with PyJWT)."""
+"""Password hashing (Argon2id, with pwdlib), access tokens and password reset tokens (JWT, with
+PyJWT)."""
 
 import datetime as dt
+import hashlib
+import hmac
 from typing import Any
 
 import jwt
@@ -40,6 +43,51 @@ def create_access_token(subject: str, secret_key: str, expires_delta: dt.timedel
 
 def decode_access_token(token: str, secret_key: str) -> dict[str, Any]:
     """Raises jwt.ExpiredSignatureError when expired, jwt.InvalidTokenError when invalid."""
-    return jwt.decode(
+    payload = jwt.decode(
         token, secret_key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
     )
+    if "purpose" in payload:  # a token for something else (a password reset) opens nothing
+        raise jwt.InvalidTokenError("not an access token")
+    return payload
+
+
+# The `purpose` claim of password reset tokens: no other token is accepted in their place.
+RESET_PURPOSE = "password-reset"
+
+
+def password_fingerprint(hashed_password: str, secret_key: str) -> str:
+    """A keyed digest of the stored hash. A reset token carries it, so the token stops working
+    as soon as the password changes: it is good for one reset, with no table to remember it."""
+    digest = hmac.new(secret_key.encode(), hashed_password.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def create_password_reset_token(
+    subject: str, hashed_password: str, secret_key: str, expires_delta: dt.timedelta
+) -> str:
+    now = dt.datetime.now(dt.UTC)
+    payload = {
+        "sub": subject,
+        "purpose": RESET_PURPOSE,
+        "fp": password_fingerprint(hashed_password, secret_key),
+        "iat": now,
+        "exp": now + expires_delta,
+    }
+    return jwt.encode(payload, secret_key, algorithm=ALGORITHM)
+
+
+def decode_password_reset_token(token: str, secret_key: str) -> dict[str, Any]:
+    """Raises jwt.InvalidTokenError unless it is an unexpired password reset token."""
+    if not secret_key:  # no key, no reset: never check a signature against an empty key
+        raise jwt.InvalidTokenError("no signing key")
+    required = ["exp", "sub", "purpose", "fp"]
+    payload = jwt.decode(token, secret_key, algorithms=[ALGORITHM], options={"require": required})
+    if payload["purpose"] != RESET_PURPOSE or not isinstance(payload["fp"], str):
+        raise jwt.InvalidTokenError("not a password reset token")
+    return payload
+
+
+def reset_token_matches(payload: dict[str, Any], hashed_password: str, secret_key: str) -> bool:
+    """Whether the token was issued for the password the user has now."""
+    expected = password_fingerprint(hashed_password, secret_key)
+    return hmac.compare_digest(payload["fp"], expected)

@@ -1,15 +1,26 @@
-"""Registration, login (JSON body, returns a bearer token) and the current user."""
+"""Registration, login (JSON body, returns a bearer token), password recovery and the current
+user."""
 
 import datetime as dt
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, BackgroundTasks, HTTPException
 from sqlalchemy.exc import IntegrityError
 
-from app.core.security import create_access_token
+from app.core.email import send_password_reset
+from app.core.security import create_access_token, create_password_reset_token
 from app.crud import user as user_crud
 from app.dependencies import CurrentUser, SessionDep, SettingsDep
 from app.schemas.token import Token
-from app.schemas.user import LoginRequest, PasswordChange, UserCreate, UserRead
+from app.schemas.user import (
+    LoginRequest,
+    Message,
+    PasswordChange,
+    PasswordRecovery,
+    PasswordReset,
+    UserCreate,
+    UserRead,
+    UserUpdateMe,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -18,6 +29,9 @@ EMAIL_TAKEN = "A user with this email already exists"
 BAD_LOGIN = "Incorrect email or password"
 WRONG_PASSWORD = "Incorrect password"  # noqa: S105
 SUPERUSER_DELETE = "Superusers cannot delete their own account"
+# The same answer whether or not the email has an account.
+RECOVERY_SENT = "If an account with this email exists, a password reset link has been sent to it"
+BAD_RESET_TOKEN = "Invalid or expired password reset token"  # noqa: S105
 
 
 @router.post("/register", status_code=201)
@@ -41,9 +55,46 @@ def login(data: LoginRequest, db: SessionDep, settings: SettingsDep) -> Token:
     return Token(access_token=token)
 
 
+@router.post("/password-recovery", status_code=202)
+def recover_password(
+    data: PasswordRecovery, db: SessionDep, settings: SettingsDep, background: BackgroundTasks
+) -> Message:
+    """Emails a link to reset the password when the email belongs to an active account. The
+    answer is the same either way, and the email goes out after it, so neither the answer nor
+    its timing tells which emails have accounts."""
+    user = user_crud.get_by_email(db, data.email)
+    secret_key = settings.secret_key.get_secret_value()
+    if user is not None and user.is_active and secret_key:
+        expires = dt.timedelta(minutes=settings.password_reset_token_expire_minutes)
+        token = create_password_reset_token(str(user.id), user.hashed_password, secret_key, expires)
+        background.add_task(send_password_reset, settings, user.email, token)
+    return Message(message=RECOVERY_SENT)
+
+
+@router.post("/reset-password", status_code=204)
+def reset_password(data: PasswordReset, db: SessionDep, settings: SettingsDep) -> None:
+    """Sets a new password with the token from the email. A token works once: it is bound to
+    the password it was issued for."""
+    secret_key = settings.secret_key.get_secret_value()
+    user = user_crud.get_by_reset_token(db, data.token, secret_key)
+    if user is None:
+        raise HTTPException(status_code=400, detail=BAD_RESET_TOKEN)
+    user_crud.set_password(db, user, data.new_password)
+
+
 @router.get("/me")
 def read_me(current_user: CurrentUser) -> UserRead:
     return UserRead.model_validate(current_user)
+
+
+@router.patch("/me")
+def update_me(data: UserUpdateMe, db: SessionDep, current_user: CurrentUser) -> UserRead:
+    """Changes the caller's own email (409 when another account has it)."""
+    try:
+        user = user_crud.update_me(db, current_user, data)
+    except IntegrityError:
+        raise HTTPException(status_code=409, detail=EMAIL_TAKEN) from None
+    return UserRead.model_validate(user)
 
 
 @router.post("/me/password", status_code=204)

@@ -47,6 +47,20 @@ class Settings(BaseSettings):
     # The first superuser, created by `python -m app.initial_data` (scripts/prestart.sh).
     first_superuser_email: EmailStr | None = None
     first_superuser_password: SecretStr | None = None
+    # Password recovery emails (POST /auth/password-recovery) go through this SMTP server. Without
+    # SMTP_HOST none is sent: the endpoint answers the same and logs that email is not configured.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    # STARTTLS on a plain connection (port 587); or SMTP_SSL, TLS from the start (port 465).
+    smtp_tls: bool = True
+    smtp_ssl: bool = False
+    emails_from: EmailStr = "noreply@example.com"
+    # The frontend page that takes the token (FRONTEND_URL/reset-password?token=...) and sends it
+    # with the new password to POST /auth/reset-password.
+    frontend_url: str = "http://localhost:5173"
+    password_reset_token_expire_minutes: int = Field(default=30, ge=1)
 
     # Origins whose pages may call the API (CORS): a JSON list or comma-separated. Never "*".
     cors_origins: Annotated[list[str], NoDecode] = []

@@ -1,12 +1,12 @@
 """Database access for users."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.user import User
-from app.schemas.user import UserUpdate
 
 
 class UserRepository:
@@ -23,15 +23,31 @@ class UserRepository:
         statement = select(User).order_by(User.id).offset(offset).limit(limit)
         return (await self.session.scalars(statement)).all()
 
-    async def create(self, *, email: str, hashed_password: str, is_superuser: bool = False) -> User:
+    async def count(self) -> int:
+        return await self.session.scalar(select(func.count()).select_from(User)) or 0
+
+    async def create(
+        self,
+        *,
+        email: str,
+        hashed_password: str,
+        is_superuser: bool = False,
+        is_active: bool = True,
+    ) -> User:
         """Raises IntegrityError when the email is already taken."""
-        user = User(email=email.lower(), hashed_password=hashed_password, is_superuser=is_superuser)
+        user = User(
+            email=email.lower(),
+            hashed_password=hashed_password,
+            is_superuser=is_superuser,
+            is_active=is_active,
+        )
         self.session.add(user)
         await self.session.commit()
         return user
 
-    async def update(self, user: User, data: UserUpdate) -> User:
-        for field, value in data.model_dump(exclude_unset=True).items():
+    async def update(self, user: User, values: dict[str, Any]) -> User:
+        """Raises IntegrityError when the email is already taken."""
+        for field, value in values.items():
             setattr(user, field, value)
         await self.session.commit()
         return user

@@ -30,18 +30,65 @@ class PasswordChange(BaseModel):
     new_password: Password
 
 
+class PasswordRecovery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+
+
+class PasswordReset(BaseModel):
+    """The token from the password reset email, and the new password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: Annotated[str, Field(min_length=1, max_length=1000)]
+    new_password: Password
+
+
+class Message(BaseModel):
+    message: str
+
+
+class AdminUserCreate(BaseModel):
+    """A user a superuser creates, who may be made a superuser or inactive at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    password: Password
+    is_active: bool = True
+    is_superuser: bool = False
+
+
 class UserUpdate(BaseModel):
     """What a superuser may change on a user."""
 
     model_config = ConfigDict(extra="forbid")
 
+    email: Email | None = None
+    password: Password | None = None
     is_active: bool | None = None
     is_superuser: bool | None = None
 
-    @field_validator("is_active", "is_superuser")
+    @field_validator("email", "password", "is_active", "is_superuser")
     @classmethod
     def reject_null(cls, value: object) -> object:
         """These columns are NOT NULL: omit the field to keep its value, null is refused."""
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+
+class UserUpdateMe(BaseModel):
+    """What users may change on their own account (the password: POST /auth/me/password)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email | None = None
+
+    @field_validator("email")
+    @classmethod
+    def reject_null(cls, value: object) -> object:
         if value is None:
             raise ValueError("may be omitted but not null")
         return value

@@ -1,21 +1,35 @@
-"""Registration, login (OAuth2 password flow: Swagger's Authorize button) and the current user."""
+"""Registration, login (OAuth2 password flow: Swagger's Authorize button), password recovery
+and the current user."""
 
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, BackgroundTasks, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.api.deps import CurrentUser, SettingsDep, UserServiceDep
+from app.core.email import send_password_reset
 from app.core.ratelimit import RateLimit
 from app.core.security import create_access_token
 from app.schemas.token import Token
-from app.schemas.user import PasswordChange, UserCreate, UserRead
+from app.schemas.user import (
+    Message,
+    PasswordChange,
+    PasswordRecovery,
+    PasswordReset,
+    UserCreate,
+    UserRead,
+    UserUpdateMe,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
-# Registration and login hash passwords (slow on purpose) and face guessing: a tighter limit.
-# Should the limiter's storage be down, these routes refuse (503) rather than go unlimited.
+# The same answer whether or not the email has an account.
+RECOVERY_SENT = "If an account with this email exists, a password reset link has been sent to it"
+
+# Registration and login hash passwords (slow on purpose) and face guessing, password recovery
+# sends emails: a tighter limit. Should the limiter's storage be down, these routes refuse (503)
+# rather than go unlimited.
 auth_rate_limit = Depends(RateLimit("rate_limit_auth", fail_open=False))
 
 
@@ -37,9 +51,48 @@ async def login(
     return Token(access_token=token)
 
 
+@router.post("/password-recovery", status_code=202, dependencies=[auth_rate_limit])
+async def recover_password(
+    data: PasswordRecovery,
+    service: UserServiceDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+) -> Message:
+    """Emails a link to reset the password when the email belongs to an active account. The
+    answer is the same either way, and the email goes out after it, so neither the answer nor
+    its timing tells which emails have accounts."""
+    secret_key = settings.secret_key.get_secret_value()
+    expires = dt.timedelta(minutes=settings.password_reset_token_expire_minutes)
+    issued = await service.password_reset_token(
+        data.email, secret_key=secret_key, expires_delta=expires
+    )
+    if issued is not None:
+        user, token = issued
+        background.add_task(send_password_reset, settings, user.email, token)
+    return Message(message=RECOVERY_SENT)
+
+
+@router.post("/reset-password", status_code=204, dependencies=[auth_rate_limit])
+async def reset_password(
+    data: PasswordReset, service: UserServiceDep, settings: SettingsDep
+) -> None:
+    """Sets a new password with the token from the email. A token works once: it is bound to
+    the password it was issued for."""
+    secret_key = settings.secret_key.get_secret_value()
+    await service.reset_password(data.token, data.new_password, secret_key=secret_key)
+
+
 @router.get("/me")
 async def read_me(current_user: CurrentUser) -> UserRead:
     return UserRead.model_validate(current_user)
+
+
+@router.patch("/me")
+async def update_me(
+    data: UserUpdateMe, service: UserServiceDep, current_user: CurrentUser
+) -> UserRead:
+    """Changes the caller's own email (409 when another account has it)."""
+    return UserRead.model_validate(await service.update_me(current_user, data))
 
 
 @router.post("/me/password", status_code=204, dependencies=[auth_rate_limit])
