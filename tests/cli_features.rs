@@ -92,7 +92,7 @@ const FEATURE_CASES: &[FeatureCase] = &[
         holds: &[
             ("app/core/config.py", "ws_max_message_size"),
             ("app/core/config.py", "\"async+\" + self.redis_url"),
-            ("Dockerfile", "--ws-max-size 1048576"),
+            ("Dockerfile", "\"--ws-max-size\", \"1048576\""),
         ],
         removed: "app/realtime/manager.py",
     },
