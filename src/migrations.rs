@@ -6,6 +6,8 @@
 //! from disk and, when a new one would not follow the project's head, records `revision=head` in
 //! the list option the pack names (`[[migrations]] parents`). The template renders that parent,
 //! and because the record is in the lock, the merge base renders the same file again later.
+//! The same record keeps history the project has from being rewritten: a revision on disk whose
+//! parent the new render would change keeps the parent it has.
 
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -213,6 +215,37 @@ pub fn new_revisions(base: &Tree, theirs: &Tree, disk: &[Revision], dir: &str) -
         .collect()
 }
 
+/// Revisions the project has whose parent the new render changes (a resource removed before them
+/// in the pack's chain, a pack revision placed after the last resource): history that is on disk
+/// is not rewritten, so each keeps its parent, as long as that parent stays (the new render has
+/// it, or it is the user's own). A revision with several parents is left to the template.
+pub fn kept_parents(
+    base: &Tree,
+    theirs: &Tree,
+    disk: &[Revision],
+    dir: &str,
+) -> Vec<(String, String)> {
+    let base = rendered(base, dir);
+    let theirs = rendered(theirs, dir);
+    let on_disk = |id: &str| disk.iter().any(|r| r.id == id);
+    let stays = |id: &str| {
+        theirs.iter().any(|r| r.id == id) || (on_disk(id) && !base.iter().any(|r| r.id == id))
+    };
+    theirs
+        .iter()
+        .filter(|t| on_disk(&t.id))
+        .filter_map(|t| {
+            let before = base.iter().find(|b| b.id == t.id)?;
+            match before.parents.as_slice() {
+                [parent] if before.parents != t.parents && stays(parent) => {
+                    Some((t.id.clone(), parent.clone()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// `options` with `records` written into the chain's list option (`revision=parent`, one entry
 /// per revision: a new record replaces an old one).
 pub fn with_records(
@@ -328,6 +361,64 @@ mod tests {
         assert!(
             warning.contains("2 heads (a, b)") && warning.contains("alembic merge heads"),
             "{warning}"
+        );
+    }
+
+    fn tree(files: &[(&str, &str, Option<&str>)]) -> Tree {
+        files
+            .iter()
+            .map(|(path, id, parent)| {
+                let down = parent.map_or("None".to_string(), |p| format!("\"{p}\""));
+                (
+                    format!("v/{path}.py"),
+                    format!("revision = \"{id}\"\ndown_revision = {down}\n").into_bytes(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn revisions_on_disk_keep_their_parents() {
+        // The pack's last revision follows the last resource; a new resource would move it.
+        let base = tree(&[
+            ("1", "0001", None),
+            ("o", "add_o", Some("0001")),
+            ("p", "0002", Some("add_o")),
+        ]);
+        let theirs = tree(&[
+            ("1", "0001", None),
+            ("o", "add_o", Some("0001")),
+            ("i", "add_i", Some("add_o")),
+            ("p", "0002", Some("add_i")),
+        ]);
+        let disk = rendered(&base, "v");
+        assert_eq!(
+            kept_parents(&base, &theirs, &disk, "v"),
+            [("0002".to_string(), "add_o".to_string())]
+        );
+        // Not on disk (the user deleted it): nothing to keep.
+        let without: Vec<Revision> = disk.iter().filter(|r| r.id != "0002").cloned().collect();
+        assert!(kept_parents(&base, &theirs, &without, "v").is_empty());
+    }
+
+    #[test]
+    fn a_parent_that_goes_is_not_kept() {
+        // A resource removed from the middle of the chain: its revision goes with it, and the
+        // next one follows what is left (keeping the gone parent would leave it dangling).
+        let base = tree(&[
+            ("1", "0001", None),
+            ("a", "add_a", Some("0001")),
+            ("b", "add_b", Some("add_a")),
+        ]);
+        let theirs = tree(&[("1", "0001", None), ("b", "add_b", Some("0001"))]);
+        let disk = rendered(&base, "v");
+        assert!(kept_parents(&base, &theirs, &disk, "v").is_empty());
+        // A parent of the user's own stays.
+        let base = tree(&[("1", "0001", None), ("b", "add_b", Some("u"))]);
+        let mut disk = rendered(&base, "v");
+        disk.push(rev("u", &["0001"]));
+        assert!(
+            kept_parents(&base, &theirs, &disk, "v") == [("add_b".to_string(), "u".to_string())]
         );
     }
 

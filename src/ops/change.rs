@@ -295,23 +295,30 @@ fn chain_migrations(
     let mut options = None;
     for chain in &target.pack.manifest.migrations {
         let disk = migrations::on_disk(&root, &chain.dir)?;
-        let new = migrations::new_revisions(base, theirs, &disk, &chain.dir);
-        if new.is_empty() {
-            continue;
-        }
-        let chained = migrations::chain(&disk, &new);
-        if let Some(warning) = chained.warning {
-            shell.warn(warning);
-        }
-        for (revision, parent) in &chained.records {
-            shell.status(
-                "Chained",
-                format!("migration `{revision}` after `{parent}`, the project's Alembic head"),
+        let mut records = migrations::kept_parents(base, theirs, &disk, &chain.dir);
+        for (revision, parent) in &records {
+            shell.verbose(
+                "Kept",
+                format!("migration `{revision}` after `{parent}`, as the project has it"),
             );
         }
-        if !chained.records.is_empty() {
+        let new = migrations::new_revisions(base, theirs, &disk, &chain.dir);
+        if !new.is_empty() {
+            let chained = migrations::chain(&disk, &new);
+            if let Some(warning) = chained.warning {
+                shell.warn(warning);
+            }
+            for (revision, parent) in &chained.records {
+                shell.status(
+                    "Chained",
+                    format!("migration `{revision}` after `{parent}`, the project's Alembic head"),
+                );
+            }
+            records.extend(chained.records);
+        }
+        if !records.is_empty() {
             let current = options.as_ref().unwrap_or(&target.options);
-            options = Some(migrations::with_records(current, chain, &chained.records));
+            options = Some(migrations::with_records(current, chain, &records));
         }
     }
     Ok(options)
