@@ -57,6 +57,7 @@ const RESERVED_FIELDS: &[&str] = &[
     "schema_json",
     "update_forward_refs",
     "validate",
+    "uuid",
 ];
 
 /// Class names the generated modules already use (SQLAlchemy, FastAPI and typing names).
@@ -111,6 +112,8 @@ const RESERVED_SNAKES: &[&str] = &[
     "database",
     "dependencies",
     "main",
+    "payload",
+    "parent",
 ];
 
 /// Longest names that still give code within the line length the generated projects check.
@@ -681,6 +684,8 @@ mod tests {
             ("Order a:decimal:min=abc", "write a number like 0 or 9.99"),
             ("Order a:uuid:size=3", "unknown modifier `size=3`"),
             ("Order sort:str", "reserved"),
+            ("Order uuid:uuid", "reserved"),
+            ("Payload a:int", "already uses"),
             ("Order a:money(1)", "unknown type `money(1)`"),
         ] {
             let err = Resource::parse(spec).unwrap_err().to_string();
