@@ -36,8 +36,9 @@ pub struct Args {
     /// Main resource preset: tasks, blog or shop (custom with --resource) [default: tasks]
     #[arg(long, value_name = "DOMAIN")]
     domain: Option<String>,
-    /// A custom main resource: "Name field:type ..." (types: str text int float bool date datetime;
-    /// `?` makes a field optional, `:unique` makes it unique)
+    /// A custom main resource: "Name field:type ..." (types: str text int float decimal bool date
+    /// datetime uuid email url enum(a|b|c), and ref:Name in `--set resources=...` for a resource
+    /// made before; `?` makes a field optional, `:unique` unique, `:min=N` `:max=N` bound a number)
     #[arg(long, value_name = "SPEC")]
     resource: Option<String>,
     /// Features to add from level 4, comma-separated (`fb add --help` lists them)

@@ -5,7 +5,7 @@
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
 
-use super::resource::Resource;
+use super::resource::{self, Resource};
 use crate::limits;
 
 /// An environment for conditions and messages: the same settings and helpers, no templates.
@@ -30,6 +30,7 @@ pub fn expression_env() -> Environment<'static> {
     env.add_filter("as_map", as_map);
     env.add_function("resource_model", resource_model);
     env.add_filter("resource_model", resource_model);
+    env.add_function("resource_models", resource_models);
     env
 }
 
@@ -60,6 +61,14 @@ fn resource_model(spec: &str) -> Result<Value, minijinja::Error> {
                 format!("invalid resource \"{spec}\": {e}"),
             )
         })
+}
+
+/// `resource_models(specs)`: every resource of a project (the main one first), parsed, with each
+/// `ref` checked to point to a resource before it.
+fn resource_models(specs: Vec<String>) -> Result<Value, minijinja::Error> {
+    resource::resource_models(&specs)
+        .map(|r| Value::from(Serde(r)))
+        .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, format!("{e}")))
 }
 
 #[cfg(test)]
