@@ -1,25 +1,45 @@
 """Database operations on orders."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.models.order import Order
-from app.schemas.order import OrderCreate, OrderUpdate
+from app.schemas.order import OrderCreate, OrderQuery, OrderUpdate
 
 
 def get(db: Session, order_id: int) -> Order | None:
     return db.get(Order, order_id)
 
 
-def get_many(db: Session, *, offset: int, limit: int) -> Sequence[Order]:
-    statement = select(Order).order_by(Order.id)
+def filtered(statement: Select[Any], query: OrderQuery | None) -> Select[Any]:
+    """The query's equality filters as WHERE clauses (the fields left out filter nothing)."""
+    if query is not None:
+        for field, value in query.model_dump(exclude={"sort"}, exclude_none=True).items():
+            statement = statement.where(getattr(Order, field) == value)
+    return statement
+
+
+def get_many(
+    db: Session,
+    *,
+    offset: int,
+    limit: int,
+    query: OrderQuery | None = None,
+) -> Sequence[Order]:
+    """A page of orders, filtered and sorted."""
+    statement = filtered(select(Order), query)
+    sort = query.sort if query is not None else "id"
+    column = getattr(Order, sort.removeprefix("-"))
+    statement = statement.order_by(column.desc() if sort.startswith("-") else column, Order.id)
     return db.scalars(statement.offset(offset).limit(limit)).all()
 
 
-def count(db: Session) -> int:
-    statement = select(func.count()).select_from(Order)
+def count(db: Session, *, query: OrderQuery | None = None) -> int:
+    """How many match the filters."""
+    statement = filtered(select(func.count()).select_from(Order), query)
     return db.scalar(statement) or 0
 
 

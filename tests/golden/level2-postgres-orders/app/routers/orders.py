@@ -1,13 +1,15 @@
 """The /orders endpoints."""
 
-from fastapi import APIRouter, HTTPException, Response
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.crud import order as order_crud
 from app.dependencies import IdPath, PaginationDep, SessionDep
 from app.models.order import Order
-from app.schemas.order import OrderCreate, OrderRead, OrderUpdate
+from app.schemas.order import OrderCreate, OrderQuery, OrderRead, OrderUpdate
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -25,10 +27,16 @@ def get_or_404(db: Session, order_id: int) -> Order:
 # The collection answers with and without its trailing slash (no 307 redirect).
 @router.get("/")
 @router.get("", include_in_schema=False)
-def list_orders(db: SessionDep, pagination: PaginationDep, response: Response) -> list[OrderRead]:
-    """A page of orders; the X-Total-Count header says how many there are."""
-    response.headers["X-Total-Count"] = str(order_crud.count(db))
-    items = order_crud.get_many(db, offset=pagination.offset, limit=pagination.limit)
+def list_orders(
+    db: SessionDep,
+    pagination: PaginationDep,
+    query: Annotated[OrderQuery, Query()],
+    response: Response,
+) -> list[OrderRead]:
+    """A page of orders, filtered and sorted; the X-Total-Count header says how many
+    match in all."""
+    response.headers["X-Total-Count"] = str(order_crud.count(db, query=query))
+    items = order_crud.get_many(db, offset=pagination.offset, limit=pagination.limit, query=query)
     return [OrderRead.model_validate(item) for item in items]
 
 

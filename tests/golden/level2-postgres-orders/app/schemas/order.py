@@ -1,7 +1,7 @@
 """Request and response bodies for orders."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, FiniteFloat, field_validator
 
@@ -55,6 +55,30 @@ class OrderUpdate(BaseModel):
         if value is None:
             raise ValueError("may be omitted but not null")
         return value
+
+
+class OrderQuery(BaseModel):
+    """The list's query parameters: equality filters, and `sort` (a field, or `-field` for
+    descending; ties go in id order)."""
+
+    code: str | None = None
+    paid: bool | None = None
+    sort: Literal[
+        "id",
+        "-id",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+        "code",
+        "-code",
+        "total",
+        "-total",
+        "paid",
+        "-paid",
+        "due",
+        "-due",
+    ] = "id"
 
 
 class OrderRead(BaseModel):

@@ -1,25 +1,45 @@
 """Database operations on tasks."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.models.task import Task
-from app.schemas.task import TaskCreate, TaskUpdate
+from app.schemas.task import TaskCreate, TaskQuery, TaskUpdate
 
 
 def get(db: Session, task_id: int) -> Task | None:
     return db.get(Task, task_id)
 
 
-def get_many(db: Session, *, offset: int, limit: int) -> Sequence[Task]:
-    statement = select(Task).order_by(Task.id)
+def filtered(statement: Select[Any], query: TaskQuery | None) -> Select[Any]:
+    """The query's equality filters as WHERE clauses (the fields left out filter nothing)."""
+    if query is not None:
+        for field, value in query.model_dump(exclude={"sort"}, exclude_none=True).items():
+            statement = statement.where(getattr(Task, field) == value)
+    return statement
+
+
+def get_many(
+    db: Session,
+    *,
+    offset: int,
+    limit: int,
+    query: TaskQuery | None = None,
+) -> Sequence[Task]:
+    """A page of tasks, filtered and sorted."""
+    statement = filtered(select(Task), query)
+    sort = query.sort if query is not None else "id"
+    column = getattr(Task, sort.removeprefix("-"))
+    statement = statement.order_by(column.desc() if sort.startswith("-") else column, Task.id)
     return db.scalars(statement.offset(offset).limit(limit)).all()
 
 
-def count(db: Session) -> int:
-    statement = select(func.count()).select_from(Task)
+def count(db: Session, *, query: TaskQuery | None = None) -> int:
+    """How many match the filters."""
+    statement = filtered(select(func.count()).select_from(Task), query)
     return db.scalar(statement) or 0
 
 

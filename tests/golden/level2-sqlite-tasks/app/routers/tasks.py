@@ -1,13 +1,15 @@
 """The /tasks endpoints."""
 
-from fastapi import APIRouter, HTTPException, Response
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.crud import task as task_crud
 from app.dependencies import IdPath, PaginationDep, SessionDep
 from app.models.task import Task
-from app.schemas.task import TaskCreate, TaskRead, TaskUpdate
+from app.schemas.task import TaskCreate, TaskQuery, TaskRead, TaskUpdate
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
@@ -25,10 +27,16 @@ def get_or_404(db: Session, task_id: int) -> Task:
 # The collection answers with and without its trailing slash (no 307 redirect).
 @router.get("/")
 @router.get("", include_in_schema=False)
-def list_tasks(db: SessionDep, pagination: PaginationDep, response: Response) -> list[TaskRead]:
-    """A page of tasks; the X-Total-Count header says how many there are."""
-    response.headers["X-Total-Count"] = str(task_crud.count(db))
-    items = task_crud.get_many(db, offset=pagination.offset, limit=pagination.limit)
+def list_tasks(
+    db: SessionDep,
+    pagination: PaginationDep,
+    query: Annotated[TaskQuery, Query()],
+    response: Response,
+) -> list[TaskRead]:
+    """A page of tasks, filtered and sorted; the X-Total-Count header says how many
+    match in all."""
+    response.headers["X-Total-Count"] = str(task_crud.count(db, query=query))
+    items = task_crud.get_many(db, offset=pagination.offset, limit=pagination.limit, query=query)
     return [TaskRead.model_validate(item) for item in items]
 
 

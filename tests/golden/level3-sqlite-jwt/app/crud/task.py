@@ -1,16 +1,25 @@
 """Database operations on tasks."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.models.task import Task
-from app.schemas.task import TaskCreate, TaskUpdate
+from app.schemas.task import TaskCreate, TaskQuery, TaskUpdate
 
 
 def get(db: Session, task_id: int) -> Task | None:
     return db.get(Task, task_id)
+
+
+def filtered(statement: Select[Any], query: TaskQuery | None) -> Select[Any]:
+    """The query's equality filters as WHERE clauses (the fields left out filter nothing)."""
+    if query is not None:
+        for field, value in query.model_dump(exclude={"sort"}, exclude_none=True).items():
+            statement = statement.where(getattr(Task, field) == value)
+    return statement
 
 
 def get_many(
@@ -19,17 +28,21 @@ def get_many(
     offset: int,
     limit: int,
     owner_id: int | None = None,
+    query: TaskQuery | None = None,
 ) -> Sequence[Task]:
-    """A page of every task, or of those `owner_id` owns."""
-    statement = select(Task).order_by(Task.id)
+    """A page of every task, or of those `owner_id` owns, filtered and sorted."""
+    statement = filtered(select(Task), query)
     if owner_id is not None:
         statement = statement.where(Task.owner_id == owner_id)
+    sort = query.sort if query is not None else "id"
+    column = getattr(Task, sort.removeprefix("-"))
+    statement = statement.order_by(column.desc() if sort.startswith("-") else column, Task.id)
     return db.scalars(statement.offset(offset).limit(limit)).all()
 
 
-def count(db: Session, *, owner_id: int | None = None) -> int:
-    """How many there are, or how many `owner_id` owns."""
-    statement = select(func.count()).select_from(Task)
+def count(db: Session, *, owner_id: int | None = None, query: TaskQuery | None = None) -> int:
+    """How many there are, or how many `owner_id` owns, that match the filters."""
+    statement = filtered(select(func.count()).select_from(Task), query)
     if owner_id is not None:
         statement = statement.where(Task.owner_id == owner_id)
     return db.scalar(statement) or 0

@@ -1,6 +1,8 @@
 """The /tasks endpoints."""
 
-from fastapi import APIRouter, HTTPException, Response
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -8,7 +10,7 @@ from app.crud import task as task_crud
 from app.dependencies import CurrentUser, IdPath, PaginationDep, SessionDep
 from app.models.task import Task
 from app.models.user import User
-from app.schemas.task import TaskCreate, TaskRead, TaskUpdate
+from app.schemas.task import TaskCreate, TaskQuery, TaskRead, TaskUpdate
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
@@ -38,18 +40,20 @@ def get_owned(db: Session, task_id: int, user: User) -> Task:
 def list_tasks(
     db: SessionDep,
     pagination: PaginationDep,
+    query: Annotated[TaskQuery, Query()],
     current_user: CurrentUser,
     response: Response,
 ) -> list[TaskRead]:
-    """A page of the user's own tasks (a superuser's: everyone's); the
-    X-Total-Count header says how many there are in all."""
+    """A page of the user's own tasks (a superuser's: everyone's), filtered and
+    sorted; the X-Total-Count header says how many match in all."""
     owner_id = None if current_user.is_superuser else current_user.id
-    response.headers["X-Total-Count"] = str(task_crud.count(db, owner_id=owner_id))
+    response.headers["X-Total-Count"] = str(task_crud.count(db, owner_id=owner_id, query=query))
     items = task_crud.get_many(
         db,
         offset=pagination.offset,
         limit=pagination.limit,
         owner_id=owner_id,
+        query=query,
     )
     return [TaskRead.model_validate(item) for item in items]
 

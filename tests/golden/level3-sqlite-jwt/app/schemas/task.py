@@ -1,7 +1,7 @@
 """Request and response bodies for tasks."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -52,6 +52,28 @@ class TaskUpdate(BaseModel):
         if value is None:
             raise ValueError("may be omitted but not null")
         return value
+
+
+class TaskQuery(BaseModel):
+    """The list's query parameters: equality filters, and `sort` (a field, or `-field` for
+    descending; ties go in id order)."""
+
+    title: str | None = None
+    done: bool | None = None
+    sort: Literal[
+        "id",
+        "-id",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+        "title",
+        "-title",
+        "done",
+        "-done",
+        "due_date",
+        "-due_date",
+    ] = "id"
 
 
 class TaskRead(BaseModel):

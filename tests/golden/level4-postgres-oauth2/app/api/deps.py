@@ -39,7 +39,8 @@ PaginationDep = Annotated[Pagination, Query()]
 
 async def get_app_settings(request: Request) -> Settings:
     """The settings the app was built with (tests build apps with their own)."""
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

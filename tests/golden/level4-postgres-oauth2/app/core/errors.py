@@ -118,8 +118,9 @@ async def validation_error_handler(request: Request, exc: RequestValidationError
 
 
 def register_exception_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, validation_error_handler)
-    app.add_exception_handler(DomainError, domain_error_handler)
+    # As decorators: add_exception_handler's type accepts only handlers of any Exception.
+    app.exception_handler(RequestValidationError)(validation_error_handler)
+    app.exception_handler(DomainError)(domain_error_handler)
     app.add_exception_handler(DBAPIError, database_error_handler)
     # asyncpg reports a refused or timed-out connection as a plain OSError.
     app.add_exception_handler(OSError, database_error_handler)

@@ -1,12 +1,21 @@
 """Database access for tasks."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.task import Task
-from app.schemas.task import TaskCreate, TaskUpdate
+from app.schemas.task import TaskCreate, TaskQuery, TaskUpdate
+
+
+def filtered(statement: Select[Any], query: TaskQuery | None) -> Select[Any]:
+    """The query's equality filters as WHERE clauses (the fields left out filter nothing)."""
+    if query is not None:
+        for field, value in query.model_dump(exclude={"sort"}, exclude_none=True).items():
+            statement = statement.where(getattr(Task, field) == value)
+    return statement
 
 
 class TaskRepository:
@@ -22,16 +31,20 @@ class TaskRepository:
         offset: int,
         limit: int,
         owner_id: int | None = None,
+        query: TaskQuery | None = None,
     ) -> Sequence[Task]:
-        """A page of every task, or of those `owner_id` owns."""
-        statement = select(Task).order_by(Task.id)
+        """A page of every task, or of those `owner_id` owns, filtered and sorted."""
+        statement = filtered(select(Task), query)
         if owner_id is not None:
             statement = statement.where(Task.owner_id == owner_id)
+        sort = query.sort if query is not None else "id"
+        column = getattr(Task, sort.removeprefix("-"))
+        statement = statement.order_by(column.desc() if sort.startswith("-") else column, Task.id)
         return (await self.session.scalars(statement.offset(offset).limit(limit))).all()
 
-    async def count(self, *, owner_id: int | None = None) -> int:
-        """How many there are, or how many `owner_id` owns."""
-        statement = select(func.count()).select_from(Task)
+    async def count(self, *, owner_id: int | None = None, query: TaskQuery | None = None) -> int:
+        """How many there are, or how many `owner_id` owns, that match the filters."""
+        statement = filtered(select(func.count()).select_from(Task), query)
         if owner_id is not None:
             statement = statement.where(Task.owner_id == owner_id)
         return await self.session.scalar(statement) or 0

@@ -8,7 +8,7 @@ from app.core.errors import ConflictError, NotFoundError
 from app.models.task import Task
 from app.models.user import User
 from app.repositories.task import TaskRepository
-from app.schemas.task import TaskCreate, TaskUpdate
+from app.schemas.task import TaskCreate, TaskQuery, TaskUpdate
 
 NOT_FOUND = "Task not found"
 ALREADY_EXISTS = "Task with this title already exists"
@@ -24,14 +24,27 @@ class TaskService:
             raise NotFoundError(NOT_FOUND)
         return task
 
-    async def get_many(self, *, offset: int, limit: int, user: User) -> Sequence[Task]:
-        """The user's own tasks; a superuser gets everyone's."""
+    async def get_many(
+        self,
+        *,
+        offset: int,
+        limit: int,
+        user: User,
+        query: TaskQuery | None = None,
+    ) -> Sequence[Task]:
+        """The user's own tasks, filtered and sorted; a superuser gets everyone's."""
         owner_id = None if user.is_superuser else user.id
-        return await self.repository.get_many(offset=offset, limit=limit, owner_id=owner_id)
+        return await self.repository.get_many(
+            offset=offset,
+            limit=limit,
+            owner_id=owner_id,
+            query=query,
+        )
 
-    async def count(self, *, user: User) -> int:
+    async def count(self, *, user: User, query: TaskQuery | None = None) -> int:
         """How many get_many() would list without paging."""
-        return await self.repository.count(owner_id=None if user.is_superuser else user.id)
+        owner_id = None if user.is_superuser else user.id
+        return await self.repository.count(owner_id=owner_id, query=query)
 
     async def create(self, data: TaskCreate, *, owner: User) -> Task:
         try:

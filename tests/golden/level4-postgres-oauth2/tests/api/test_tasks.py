@@ -205,3 +205,53 @@ def test_wrong_content_type_422(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert client.get(URL).json() == []
+
+
+def test_filter_by_title(client: TestClient) -> None:
+    first = create(client, 0)
+    create(client, 1)
+    value = first["title"]
+    response = client.get(URL, params={"title": value})
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()] == [first["id"]]
+    assert response.headers["X-Total-Count"] == "1"
+
+
+def test_filter_by_done(client: TestClient) -> None:
+    first = create(client, 0)
+    create(client, 1)
+    value = str(first["done"]).lower()
+    response = client.get(URL, params={"done": value})
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()] == [first["id"]]
+    assert response.headers["X-Total-Count"] == "1"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "id",
+        "created_at",
+        "title",
+        "done",
+        "due_date",
+    ],
+)
+def test_sort(client: TestClient, field: str) -> None:
+    items = [create(client, n) for n in range(3)]
+
+    def key(item: dict[str, Any]) -> Any:
+        return item[field]
+
+    ascending = client.get(URL, params={"sort": field})
+    assert ascending.status_code == 200
+    assert ascending.json() == sorted(items, key=key)  # ties stay in id order
+    descending = client.get(URL, params={"sort": f"-{field}"})
+    assert descending.json() == sorted(items, key=key, reverse=True)
+    assert descending.headers["X-Total-Count"] == "3"
+
+
+@pytest.mark.parametrize("sort", ["unknown", "-", "owner_id"])
+def test_sort_unknown_field_422(client: TestClient, sort: str) -> None:
+    response = client.get(URL, params={"sort": sort})
+    assert response.status_code == 422

@@ -42,11 +42,12 @@ class FakeTaskRepository:
         offset: int,
         limit: int,
         owner_id: int | None = None,
+        query: object = None,
     ) -> Sequence[Task]:
         items = [item for item in self.items.values() if owner_id in (None, item.owner_id)]
         return items[offset : offset + limit]
 
-    async def count(self, *, owner_id: int | None = None) -> int:
+    async def count(self, *, owner_id: int | None = None, query: object = None) -> int:
         return len(await self.get_many(offset=0, limit=len(self.items), owner_id=owner_id))
 
     async def create(self, data: TaskCreate, *, owner_id: int) -> Task:

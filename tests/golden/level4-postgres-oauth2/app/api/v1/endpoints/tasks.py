@@ -3,10 +3,12 @@
 HTTP only: the rules live in TaskService.
 """
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import CurrentUser, IdPath, PaginationDep, TaskServiceDep
-from app.schemas.task import TaskCreate, TaskRead, TaskUpdate
+from app.schemas.task import TaskCreate, TaskQuery, TaskRead, TaskUpdate
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
@@ -17,16 +19,19 @@ router = APIRouter(prefix="/tasks", tags=["tasks"])
 async def list_tasks(
     service: TaskServiceDep,
     pagination: PaginationDep,
+    query: Annotated[TaskQuery, Query()],
     current_user: CurrentUser,
     response: Response,
 ) -> list[TaskRead]:
-    """A page of the user's own tasks (a superuser's: everyone's); the
-    X-Total-Count header says how many there are in all."""
-    response.headers["X-Total-Count"] = str(await service.count(user=current_user))
+    """A page of the user's own tasks (a superuser's: everyone's), filtered and
+    sorted; the X-Total-Count header says how many match in all."""
+    total = await service.count(user=current_user, query=query)
+    response.headers["X-Total-Count"] = str(total)
     items = await service.get_many(
         offset=pagination.offset,
         limit=pagination.limit,
         user=current_user,
+        query=query,
     )
     return [TaskRead.model_validate(item) for item in items]
 
