@@ -32,6 +32,8 @@ class DomainError(Exception):
     status_code = 400
     default_detail = "Bad request"
     headers: dict[str, str] | None = None
+    # A message, or (InvalidReferenceError) a list shaped like FastAPI's validation errors.
+    detail: str | list[dict[str, Any]]
 
     def __init__(self, detail: str | None = None) -> None:
         self.detail = detail or self.default_detail
