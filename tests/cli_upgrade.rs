@@ -791,9 +791,20 @@ fn checks_report_what_the_change_brought_and_not_what_was_there() {
     let project = tmp.path().join("demo");
     // A finding of the user's own, there before the change: not the change's doing.
     std::fs::write(project.join("mine.py"), "BROKEN = 1\n").unwrap();
+    // The pack is not built in: without --trust its check does not run, and fb says so.
     fb(&project)
         .env_remove("FB_NO_CHECK")
         .args(["add", "extra"])
+        .assert()
+        .success()
+        .stderr(
+            contains("could not run the broken-line check (fb runs the commands of a pack that is not built in only with --trust)")
+                .and(contains("Checking").not()),
+        );
+    fb(&project).args(["remove", "extra"]).assert().success();
+    fb(&project)
+        .env_remove("FB_NO_CHECK")
+        .args(["add", "extra", "--trust"])
         .assert()
         .code(1)
         .stderr(
@@ -806,7 +817,7 @@ fn checks_report_what_the_change_brought_and_not_what_was_there() {
     // With --no-check nothing runs, and nothing is said.
     fb(&project)
         .env_remove("FB_NO_CHECK")
-        .args(["remove", "extra", "--no-check"])
+        .args(["remove", "extra", "--no-check", "--trust"])
         .assert()
         .success()
         .stderr(contains("Checking").not());

@@ -757,3 +757,71 @@ fn a_new_pack_version_cannot_plant_a_journal_through_update() {
     assert_eq!(snapshot(&sandbox.root.join("work")), before);
     assert!(sandbox.victim().exists());
 }
+
+/// A pack whose commands would write beside the project: its lock command when the project is
+/// made, its check when an update comes.
+fn commanding_manifest(version: &str, victim: &Path) -> Vec<u8> {
+    let touch = |what: &str| format!("sh -c echo>{}.{what}", victim.display());
+    format!(
+        "[pack]\nname = \"commanding\"\nversion = \"{version}\"\n\n[[generated]]\npath = \"out.lock\"\ncommand = \"{}\"\n\n[[checks]]\ncommand = \"{}\"\n",
+        touch("generated"),
+        touch("checked"),
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_packs_commands_run_only_when_the_user_trusts_it() {
+    let sandbox = Sandbox::new();
+    let repo = PackRepo::new(&sandbox.root.join("pack"));
+    let victim = sandbox.victim();
+    let v1 = commanding_manifest("1.0.0", &victim);
+    repo.release(
+        "v1.0.0",
+        &[("pack.toml", v1.as_slice()), ("template/a.txt", b"1\n")],
+    );
+    let ran = |what: &str| sandbox.root.join(format!("victim.txt.{what}")).exists();
+    fb(&sandbox.work())
+        .args(["new", "demo", "--pack", &repo.url()])
+        .env_remove("FB_NO_LOCK")
+        .env("FB_HOME", sandbox.root.join("home"))
+        .assert()
+        .success()
+        .stderr(contains(
+            "`out.lock` was not written (fb runs the commands of a pack that is not built in only with --trust)",
+        ));
+    assert!(!ran("generated"), "the lock command ran untrusted");
+    let v2 = commanding_manifest("2.0.0", &victim);
+    repo.release(
+        "v2.0.0",
+        &[("pack.toml", v2.as_slice()), ("template/a.txt", b"2\n")],
+    );
+    let project = sandbox.work().join("demo");
+    fb(&project)
+        .args(["update", "--allow-dirty"])
+        .env_remove("FB_NO_LOCK")
+        .env_remove("FB_NO_CHECK")
+        .env("FB_HOME", sandbox.root.join("home"))
+        .assert()
+        .success()
+        .stderr(contains("only with --trust"));
+    assert!(
+        !ran("generated") && !ran("checked"),
+        "a command ran untrusted"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    // With --trust the user vouches, and the commands run.
+    let v3 = commanding_manifest("3.0.0", &victim);
+    repo.release(
+        "v3.0.0",
+        &[("pack.toml", v3.as_slice()), ("template/a.txt", b"3\n")],
+    );
+    fb(&project)
+        .args(["update", "--allow-dirty", "--trust"])
+        .env_remove("FB_NO_LOCK")
+        .env_remove("FB_NO_CHECK")
+        .env("FB_HOME", sandbox.root.join("home"))
+        .assert()
+        .success();
+    assert!(ran("generated") && ran("checked"));
+}

@@ -66,6 +66,10 @@ pub struct Args {
     /// Do not run the pack's lock command after writing (`uv lock` for the built-in pack)
     #[arg(long, env = "FB_NO_LOCK", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
     no_lock: bool,
+    /// Run the commands of a pack that is not built into fb (its lock command); without it fb
+    /// only says what it did not run
+    #[arg(long, env = "FB_TRUST", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
+    trust: bool,
 }
 
 pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
@@ -86,6 +90,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         dry_run,
         offline,
         no_lock,
+        trust,
     } = args;
     let mut explicit: IndexMap<String, Explicit> = IndexMap::new();
     for (key, value) in [
@@ -147,7 +152,13 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         offline,
         changed: true,
     };
-    let results = crate::ops::generate::run(&outcome.target, &outcome.generated, when, shell);
+    let results = crate::ops::generate::run(
+        &outcome.target,
+        &outcome.generated,
+        when,
+        &crate::ops::pack_commands::Trust::decide(&outcome.pack_source, trust),
+        shell,
+    );
     let failed = crate::ops::generate::report(&results, shell);
     if let Some(steps) = &outcome.next_steps {
         shell.text("");

@@ -30,6 +30,7 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
         offline,
         no_lock,
         no_check,
+        trust,
         path,
         format,
     } = write;
@@ -53,7 +54,10 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             dry_run,
             allow_dirty,
             offline,
-            run_checks: !no_check,
+            commands: crate::ops::pack_commands::Allowed {
+                checks: !no_check,
+                trust,
+            },
         },
         shell,
     )?;

@@ -30,14 +30,24 @@ pub fn change(
             offline,
             changed: changed > 0,
         };
-        let results = crate::ops::generate::run(&prepared.root, &prepared.generated, when, shell);
+        let results = crate::ops::generate::run(
+            &prepared.root,
+            &prepared.generated,
+            when,
+            &prepared.trust,
+            shell,
+        );
         crate::ops::generate::report(&results, shell)
     };
     // Then the pack's checks, against what they found before: what the change broke is said.
     let broke = match (&prepared.baseline, dry_run) {
-        (Some(before), false) => {
-            crate::ops::checks::report(&prepared.root, &prepared.checks, before, shell)
-        }
+        (Some(before), false) => crate::ops::checks::report(
+            &prepared.root,
+            &prepared.checks,
+            before,
+            &prepared.trust,
+            shell,
+        ),
         _ => false,
     };
     match lock_failed || broke {

@@ -37,6 +37,10 @@ pub struct WriteArgs {
     /// pyflakes rules, which find names the change broke in your code)
     #[arg(long, env = "FB_NO_CHECK", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub no_check: bool,
+    /// Run the commands of a pack that is not built into fb (its lock command and checks);
+    /// without it fb only says what it did not run
+    #[arg(long, env = "FB_TRUST", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
+    pub trust: bool,
     /// The project directory (default: the one around the current directory)
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub path: PathBuf,

@@ -25,8 +25,8 @@ pub struct AddOptions<'a> {
     pub dry_run: bool,
     pub allow_dirty: bool,
     pub offline: bool,
-    /// Run the pack's `[[checks]]` before the change is applied (a baseline; `--no-check` not).
-    pub run_checks: bool,
+    /// Which of the pack's commands may run (`--no-check`, `--trust`).
+    pub commands: crate::ops::pack_commands::Allowed,
 }
 
 pub struct AddOutcome {
@@ -113,7 +113,7 @@ pub fn run(opts: AddOptions<'_>, shell: &Shell) -> Result<AddOutcome> {
         opts.asker,
         opts.dry_run,
         opts.allow_dirty,
-        opts.run_checks,
+        opts.commands,
         shell,
     )?;
     Ok(AddOutcome {

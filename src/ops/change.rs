@@ -184,6 +184,8 @@ pub struct Prepared {
     /// not run, for a dry run or `--no-check`).
     pub checks: Vec<crate::pack::manifest::Check>,
     pub baseline: Option<Vec<super::checks::Run>>,
+    /// Whether the new pack's commands may run (decided with the baseline; refused until then).
+    pub trust: super::pack_commands::Trust,
 }
 
 /// What to move the project to: a pack (the locked one, or another version) and its options.
@@ -275,6 +277,7 @@ pub fn prepare(project: &Project, mut target: Target<'_>, shell: &Shell) -> Resu
         generated: target.pack.manifest.generated.clone(),
         checks: target.pack.manifest.checks.clone(),
         baseline: None,
+        trust: super::pack_commands::Trust::Refused,
     };
     // A change the disk cannot take (a file where the new version needs a directory, say) is
     // found here, so a dry run and `fb diff` report it too.
@@ -530,7 +533,7 @@ pub fn change_options(
     asker: Option<&dyn Asker>,
     dry_run: bool,
     allow_dirty: bool,
-    run_checks: bool,
+    commands: super::pack_commands::Allowed,
     shell: &Shell,
 ) -> Result<Prepared> {
     if !dry_run && !allow_dirty {
@@ -550,7 +553,7 @@ pub fn change_options(
     let mut prepared = prepare(project, target, shell)?;
     if !dry_run {
         check_clean(&project.root, allow_dirty, &prepared)?;
-        take_baseline(&mut prepared, run_checks);
+        take_baseline(&mut prepared, commands);
         apply(project, &prepared, shell)?;
     }
     Ok(prepared)
@@ -558,9 +561,16 @@ pub fn change_options(
 
 /// Runs the pack's `[[checks]]` on the project as it is, just before the change is applied, so
 /// that afterwards fb can tell the problems the change brought from those that were there.
-pub fn take_baseline(prepared: &mut Prepared, run_checks: bool) {
-    if run_checks && !prepared.checks.is_empty() {
-        prepared.baseline = Some(super::checks::run_all(&prepared.root, &prepared.checks));
+/// It also decides, once for the change, whether the new pack's commands may run at all.
+pub fn take_baseline(prepared: &mut Prepared, commands: super::pack_commands::Allowed) {
+    prepared.trust =
+        super::pack_commands::Trust::decide(&prepared.new_lock.pack.source, commands.trust);
+    if commands.checks && !prepared.checks.is_empty() {
+        prepared.baseline = Some(super::checks::run_all(
+            &prepared.root,
+            &prepared.checks,
+            &prepared.trust,
+        ));
     }
 }
 

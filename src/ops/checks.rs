@@ -7,8 +7,8 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
+use super::pack_commands::{self, Trust};
 use crate::pack::manifest::Check;
 use crate::ui::Shell;
 
@@ -26,35 +26,14 @@ pub enum Run {
 }
 
 /// Runs every check in `root`.
-pub fn run_all(root: &Path, checks: &[Check]) -> Vec<Run> {
-    checks.iter().map(|c| run_one(root, c)).collect()
+pub fn run_all(root: &Path, checks: &[Check], trust: &Trust) -> Vec<Run> {
+    checks.iter().map(|c| run_one(root, c, trust)).collect()
 }
 
-fn run_one(root: &Path, check: &Check) -> Run {
-    let words: Vec<&str> = check.command.split_whitespace().collect();
-    let Some((program, args)) = words.split_first() else {
-        return Run::Unavailable("the pack gives no command".into());
-    };
-    // A program given by a path (`.venv/bin/ruff`) is the project's: resolved in it, whatever
-    // the platform does with a relative program and a working directory.
-    let program_path = match program.contains('/') {
-        true => root.join(program),
-        false => Path::new(program).to_path_buf(),
-    };
-    let output = Command::new(&program_path)
-        .args(args)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output();
-    let out = match output {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Run::Unavailable(match program.contains('/') {
-                true => format!("the project has no `{program}`"),
-                false => format!("`{program}` is not installed"),
-            });
-        }
-        Err(e) => return Run::Unavailable(e.to_string()),
+fn run_one(root: &Path, check: &Check, trust: &Trust) -> Run {
+    let out = match pack_commands::run(root, &check.command, trust) {
         Ok(out) => out,
+        Err(why) => return Run::Unavailable(why.to_string()),
     };
     let findings: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -108,11 +87,13 @@ pub fn new_findings(before: &Run, after: &[String]) -> Vec<String> {
 
 /// Runs the checks again after a change and says what the change brought. Returns true when it
 /// brought findings (the user must fix them: exit status 1).
-pub fn report(root: &Path, checks: &[Check], before: &[Run], shell: &Shell) -> bool {
+pub fn report(root: &Path, checks: &[Check], before: &[Run], trust: &Trust, shell: &Shell) -> bool {
     let mut found = false;
     for (check, before) in checks.iter().zip(before) {
-        shell.status("Checking", check.label());
-        match run_one(root, check) {
+        if *trust != Trust::Refused {
+            shell.status("Checking", check.label());
+        }
+        match run_one(root, check, trust) {
             Run::Findings(after) => {
                 let brought = new_findings(before, &after);
                 if brought.is_empty() {
@@ -191,7 +172,7 @@ mod tests {
             help: String::new(),
         };
         assert_eq!(
-            run_one(dir.path(), &check("true")),
+            run_one(dir.path(), &check("true"), &Trust::Builtin),
             Run::Findings(Vec::new())
         );
         std::fs::write(
@@ -200,7 +181,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            run_one(dir.path(), &check("sh lint.sh")),
+            run_one(dir.path(), &check("sh lint.sh"), &Trust::Builtin),
             Run::Findings(vec!["a.py:1:2: F1 x".into()])
         );
         std::fs::write(
@@ -208,11 +189,15 @@ mod tests {
             "echo 'no config' >&2\nexit 2\n",
         )
         .unwrap();
-        match run_one(dir.path(), &check("sh broken.sh")) {
+        match run_one(dir.path(), &check("sh broken.sh"), &Trust::Builtin) {
             Run::Unavailable(why) => assert!(why.contains("no config"), "{why}"),
             other => panic!("{other:?}"),
         }
-        match run_one(dir.path(), &check("fb-no-such-program --x")) {
+        match run_one(
+            dir.path(),
+            &check("fb-no-such-program --x"),
+            &Trust::Builtin,
+        ) {
             Run::Unavailable(why) => assert!(why.contains("is not installed"), "{why}"),
             other => panic!("{other:?}"),
         }

@@ -3,8 +3,8 @@
 //! level gets the file the same way and a re-render never three-way merges it line by line.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
+use super::pack_commands::{self, NotRun, Trust};
 use crate::pack::manifest::Generated;
 use crate::ui::Shell;
 
@@ -41,14 +41,20 @@ pub enum Generation {
 }
 
 /// Runs the command of every generated file of `root` that may be stale.
-pub fn run(root: &Path, generated: &[Generated], when: When, shell: &Shell) -> Vec<Generation> {
+pub fn run(
+    root: &Path,
+    generated: &[Generated],
+    when: When,
+    trust: &Trust,
+    shell: &Shell,
+) -> Vec<Generation> {
     generated
         .iter()
-        .map(|g| run_one(root, g, when, shell))
+        .map(|g| run_one(root, g, when, trust, shell))
         .collect()
 }
 
-fn run_one(root: &Path, g: &Generated, when: When, shell: &Shell) -> Generation {
+fn run_one(root: &Path, g: &Generated, when: When, trust: &Trust, shell: &Shell) -> Generation {
     if !when.changed && root.join(&g.path).exists() {
         return Generation::Current;
     }
@@ -65,24 +71,17 @@ fn run_one(root: &Path, g: &Generated, when: When, shell: &Shell) -> Generation 
         (true, Some(offline)) => offline,
         (true, None) => return not_run("--offline".to_string()),
     };
-    let words: Vec<&str> = command.split_whitespace().collect();
-    let Some((program, args)) = words.split_first() else {
-        return not_run("the pack gives no command".to_string());
-    };
-    shell.status("Running", format!("`{command}` (writes {})", g.path));
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output();
-    match output {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            not_run(format!("`{program}` is not installed"))
+    if *trust != Trust::Refused {
+        shell.status("Running", format!("`{command}` (writes {})", g.path));
+    }
+    match pack_commands::run(root, command, trust) {
+        Err(why @ (NotRun::Untrusted | NotRun::NoCommand | NotRun::Missing { .. })) => {
+            not_run(why.to_string())
         }
-        Err(e) => Generation::Failed {
+        Err(NotRun::Failed(detail)) => Generation::Failed {
             path: g.path.clone(),
             command: command.clone(),
-            detail: e.to_string(),
+            detail,
         },
         Ok(out) if out.status.success() => Generation::Ran {
             path: g.path.clone(),

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod diff;
 pub mod generate;
 pub mod new;
+pub mod pack_commands;
 pub mod packs;
 pub mod remove;
 pub mod status;

@@ -39,6 +39,8 @@ pub struct NewOutcome {
     pub next_steps: Option<String>,
     /// The pack's generated files, whose commands run once the project is written.
     pub generated: Vec<crate::pack::manifest::Generated>,
+    /// The pack's source as the lockfile records it (`builtin` is trusted to run its commands).
+    pub pack_source: String,
 }
 
 pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
@@ -136,5 +138,6 @@ pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
         files,
         next_steps,
         generated: pack.manifest.generated.clone(),
+        pack_source: loaded.source.lock_string(),
     })
 }

@@ -27,8 +27,8 @@ pub struct RemoveOptions<'a> {
     pub dry_run: bool,
     pub allow_dirty: bool,
     pub offline: bool,
-    /// Run the pack's `[[checks]]` before the change is applied (a baseline; `--no-check` not).
-    pub run_checks: bool,
+    /// Which of the pack's commands may run (`--no-check`, `--trust`).
+    pub commands: crate::ops::pack_commands::Allowed,
 }
 
 /// The option override a removal makes.
@@ -93,7 +93,7 @@ pub fn run(opts: RemoveOptions<'_>, shell: &Shell) -> Result<Prepared> {
         opts.asker,
         opts.dry_run,
         opts.allow_dirty,
-        opts.run_checks,
+        opts.commands,
         shell,
     )
 }

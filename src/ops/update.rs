@@ -23,8 +23,8 @@ pub struct UpdateOptions<'a> {
     pub dry_run: bool,
     pub allow_dirty: bool,
     pub offline: bool,
-    /// Run the pack's `[[checks]]` before the change is applied (a baseline; `--no-check` not).
-    pub run_checks: bool,
+    /// Which of the pack's commands may run (`--no-check`, `--trust`).
+    pub commands: crate::ops::pack_commands::Allowed,
 }
 
 pub enum UpdateOutcome {
@@ -140,7 +140,7 @@ pub fn run(opts: UpdateOptions<'_>, shell: &Shell) -> Result<UpdateOutcome> {
     // Nothing to do is never refused, dirty or not; a real update is checked once it is planned.
     if !opts.dry_run {
         change::check_clean(&project.root, opts.allow_dirty, &update.prepared)?;
-        change::take_baseline(&mut update.prepared, opts.run_checks);
+        change::take_baseline(&mut update.prepared, opts.commands);
         change::apply(&project, &update.prepared, shell)?;
     }
     Ok(UpdateOutcome::Updated {

@@ -17,8 +17,8 @@ pub struct UpgradeOptions<'a> {
     pub dry_run: bool,
     pub allow_dirty: bool,
     pub offline: bool,
-    /// Run the pack's `[[checks]]` before the change is applied (a baseline; `--no-check` not).
-    pub run_checks: bool,
+    /// Which of the pack's commands may run (`--no-check`, `--trust`).
+    pub commands: crate::ops::pack_commands::Allowed,
 }
 
 pub struct UpgradeOutcome {
@@ -58,7 +58,7 @@ pub fn run(opts: UpgradeOptions<'_>, shell: &Shell) -> Result<UpgradeOutcome> {
         opts.asker,
         opts.dry_run,
         opts.allow_dirty,
-        opts.run_checks,
+        opts.commands,
         shell,
     )?;
     Ok(UpgradeOutcome {

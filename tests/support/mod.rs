@@ -18,6 +18,8 @@ pub fn fb(cwd: &Path) -> Command {
         // Nor the pack's checks (`uv run ruff`); tests of the checks give their own pack.
         .env("FB_NO_CHECK", "1")
         .env_remove("CLICOLOR_FORCE")
+        // Packs other than the built-in one are untrusted unless a test says otherwise.
+        .env_remove("FB_TRUST")
         // Never the user's own cache; tests that need one of their own set FB_HOME again.
         .env(
             "FB_HOME",
