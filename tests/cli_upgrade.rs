@@ -660,6 +660,36 @@ fn projects_from_earlier_builtin_packs_update_offline() {
 }
 
 #[test]
+fn update_set_at_the_newest_version_changes_the_options_or_says_why_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "4", "--yes"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    // An option the pack does not have is an error, not dropped without a word.
+    let before = support::read_tree(&project);
+    fb(&project)
+        .args(["update", "--offline", "--set", "nosuch=1"])
+        .assert()
+        .code(2)
+        .stderr(contains("pack `fastapi` has no option `nosuch`"));
+    assert_eq!(support::read_tree(&project), before);
+    // A real option changes at the version the project has.
+    fb(&project)
+        .args(["update", "--offline", "--set", "resources=Note body:str"])
+        .assert()
+        .success()
+        .stderr(contains("Updated the options at version").and(contains("Added")));
+    assert!(project.join("app/models/note.py").exists());
+    fb(&project)
+        .args(["update", "--offline"])
+        .assert()
+        .success()
+        .stderr(contains("Up to date"));
+}
+
+#[test]
 fn conflict_markers_follow_gitattributes() {
     let tmp = tempfile::tempdir().unwrap();
     let project = level1(tmp.path());

@@ -86,7 +86,10 @@ pub fn run(args: Args, shell: &Shell) -> Result<Outcome> {
             Ok(Outcome::NeedsUser)
         }
         UpdateOutcome::Updated { from, to, prepared } => {
-            let what = format!("from {from} to {to}");
+            let what = match from == to {
+                true => format!("the options at version {to}"),
+                false => format!("from {from} to {to}"),
+            };
             Ok(super::report::change(
                 shell,
                 &prepared,

@@ -108,6 +108,21 @@ impl Project {
             .map(|(k, v)| self.carried(k, v))
             .collect::<Result<_>>()?;
         for (k, v) in overrides {
+            // Only recorded options the pack dropped are let go below; an option the user names
+            // must exist (as `fb new --set` says).
+            if !target.manifest.options.contains_key(&k) {
+                bail!(
+                    "pack `{}` has no option `{k}` (its options: {})",
+                    target.name(),
+                    target
+                        .manifest
+                        .options
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
             explicit.insert(k, v);
         }
         // Options the pack has since dropped are not the user's to fix here.

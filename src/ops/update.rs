@@ -84,7 +84,26 @@ pub fn plan(
         );
     }
     if target == current {
-        return Ok(None);
+        // `--set` on a project at the version asked for still asks for something: the options
+        // change at that version (otherwise the flag would be dropped without a word).
+        if overrides.is_empty() {
+            return Ok(None);
+        }
+        let options = project.new_options_for(&project.pack, overrides, asker, shell)?;
+        let prepared = change::prepare(
+            project,
+            Target {
+                pack: &project.pack,
+                locked: project.lock.pack.clone(),
+                options,
+            },
+            shell,
+        )?;
+        return Ok(Some(UpdatePlan {
+            from: current.clone(),
+            to: current,
+            prepared,
+        }));
     }
     let source = PackSource::from_lock_string(&project.lock.pack.source)?;
     let loaded = PackRequest {
