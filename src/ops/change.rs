@@ -567,17 +567,29 @@ pub fn change_options(
     };
     let mut prepared = prepare(project, target, shell)?;
     if !dry_run {
-        check_clean(&project.root, allow_dirty, &prepared)?;
-        take_baseline(&mut prepared, commands);
-        apply(project, &prepared, shell)?;
+        apply_checked(project, &mut prepared, allow_dirty, commands, shell)?;
     }
     Ok(prepared)
+}
+
+/// Applies a planned change the way every writing command does: refused on a dirty work tree
+/// (unless allowed), the pack's checks run just before it, then the change itself.
+pub fn apply_checked(
+    project: &Project,
+    prepared: &mut Prepared,
+    allow_dirty: bool,
+    commands: super::pack_commands::Allowed,
+    shell: &Shell,
+) -> Result<()> {
+    check_clean(&project.root, allow_dirty, prepared)?;
+    take_baseline(prepared, commands);
+    apply(project, prepared, shell)
 }
 
 /// Runs the pack's `[[checks]]` on the project as it is, just before the change is applied, so
 /// that afterwards fb can tell the problems the change brought from those that were there.
 /// It also decides, once for the change, whether the new pack's commands may run at all.
-pub fn take_baseline(prepared: &mut Prepared, commands: super::pack_commands::Allowed) {
+fn take_baseline(prepared: &mut Prepared, commands: super::pack_commands::Allowed) {
     prepared.trust =
         super::pack_commands::Trust::decide(&prepared.new_lock.pack.source, commands.trust);
     if commands.checks && !prepared.checks.is_empty() {

@@ -158,9 +158,13 @@ pub fn run(opts: UpdateOptions<'_>, shell: &Shell) -> Result<UpdateOutcome> {
     };
     // Nothing to do is never refused, dirty or not; a real update is checked once it is planned.
     if !opts.dry_run {
-        change::check_clean(&project.root, opts.allow_dirty, &update.prepared)?;
-        change::take_baseline(&mut update.prepared, opts.commands);
-        change::apply(&project, &update.prepared, shell)?;
+        change::apply_checked(
+            &project,
+            &mut update.prepared,
+            opts.allow_dirty,
+            opts.commands,
+            shell,
+        )?;
     }
     Ok(UpdateOutcome::Updated {
         from: update.from,
