@@ -96,6 +96,15 @@ fn dry_run_shows_the_candidates_and_writes_nothing() {
         )
         .stderr(contains("nothing was written"));
     assert_eq!(read_tree(&project), before);
+    // The table, whole (`SNAPSHOTS=overwrite` rewrites it when the pack changes).
+    let output = fb(&project)
+        .args(["adopt", "--dry-run", "--level", "2"])
+        .output()
+        .unwrap();
+    snapbox::assert_data_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        snapbox::file!["snapshots/adopt-dry-run.txt"].raw()
+    );
     // An override narrows the candidates: the project is then read as level 3.
     fb(&project)
         .args(["adopt", "--dry-run", "--level", "3"])

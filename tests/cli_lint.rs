@@ -165,6 +165,11 @@ fn every_generated_project_lints_clean() {
             }
         }
     }
+    // Level 5: every feature, on both databases.
+    combos.push(vec!["--level", "5", "--db", "sqlite", "--auth", "jwt"]);
+    combos.push(vec![
+        "--level", "5", "--db", "postgres", "--auth", "apikey", "--domain", "shop",
+    ]);
     combos.push(vec![
         "--level",
         "4",
@@ -184,5 +189,27 @@ fn every_generated_project_lints_clean() {
             "{args:?}:\n{}",
             String::from_utf8_lossy(&output.stdout)
         );
+    }
+}
+
+/// The three formats, whole, as tools read them (`SNAPSHOTS=overwrite` rewrites the files).
+#[test]
+fn output_formats_snapshots() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "app/main.py", BAD);
+    for (format, file) in [
+        ("text", snapbox::file!["snapshots/lint-text.txt"]),
+        ("json", snapbox::file!["snapshots/lint-json.json"]),
+        ("sarif", snapbox::file!["snapshots/lint-sarif.json"]),
+    ] {
+        let output = fb(tmp.path())
+            .args(["lint", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let out = String::from_utf8(output.stdout)
+            .unwrap()
+            .replace(env!("CARGO_PKG_VERSION"), "[version]");
+        snapbox::assert_data_eq!(out, file.raw());
     }
 }

@@ -147,7 +147,6 @@ fn sarif(findings: &[Finding]) -> serde_json::Value {
         "runs": [{
             "tool": {"driver": {
                 "name": "fb lint",
-                "informationUri": "https://github.com/fastapi-builder/fb",
                 "version": crate::FB_VERSION,
                 "rules": rules,
             }},

@@ -274,6 +274,83 @@ fn is_fstring(node: Node<'_>, source: &str) -> bool {
     })
 }
 
+/// The byte range of a string's content (between its quotes) and its f-string interpolations.
+fn fstring_slots(node: Node<'_>) -> (std::ops::Range<usize>, Vec<Node<'_>>) {
+    let mut cursor = node.walk();
+    let slots = node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "interpolation")
+        .collect();
+    (string_content(node), slots)
+}
+
+fn string_content(node: Node<'_>) -> std::ops::Range<usize> {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+    let start = children
+        .iter()
+        .find(|c| c.kind() == "string_start")
+        .map_or(node.start_byte(), |c| c.end_byte());
+    let end = children
+        .iter()
+        .find(|c| c.kind() == "string_end")
+        .map_or(node.end_byte(), |c| c.start_byte());
+    start..end.max(start)
+}
+
+/// The `{...}` placeholders of a `str.format` template, as byte ranges (`{{` and `}}` are text).
+fn format_placeholders(node: Node<'_>, source: &str) -> Vec<std::ops::Range<usize>> {
+    let content = string_content(node);
+    let bytes = source.as_bytes();
+    let mut slots = Vec::new();
+    let mut i = content.start;
+    while i < content.end {
+        match bytes[i] {
+            b'{' if bytes.get(i + 1) == Some(&b'{') => i += 2,
+            b'{' => {
+                let close = (i..content.end).find(|&j| bytes[j] == b'}');
+                let Some(close) = close else { break };
+                slots.push(i..close + 1);
+                i = close + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    slots
+}
+
+/// Whether the formatted piece at `slot` of the SQL text `content` stands for an identifier: a
+/// double-quoted name (`"{schema}"`) or a part of a dotted name (`NEW.{column}`,
+/// `{schema}.users`), outside any single-quoted SQL string. Bound parameters can only stand for
+/// values, so an identifier has to be formatted in (and quoted); a value in quotes (`'{x}'`) or
+/// bare (`id = {x}`) is still a finding.
+fn identifier_slot(
+    source: &str,
+    content: std::ops::Range<usize>,
+    slot: std::ops::Range<usize>,
+) -> bool {
+    let (Some(before), Some(after)) = (
+        source.get(content.start..slot.start),
+        source.get(slot.end..content.end),
+    ) else {
+        return false;
+    };
+    // An odd number of single quotes before it: inside a SQL string, so a value.
+    if before.matches('\'').count() % 2 == 1 {
+        return false;
+    }
+    let name_char =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "_\"}".contains(c));
+    let quoted = before.ends_with('"') && after.starts_with('"');
+    let dotted_after =
+        before.ends_with('.') && name_char(before[..before.len() - 1].chars().last());
+    let dotted_before = after.starts_with('.') && {
+        let next = after[1..].chars().next();
+        next.is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '"' || c == '{')
+    };
+    quoted || dotted_after || dotted_before
+}
+
 /// Module-level names assigned a list, dict or set (a literal or `list()`, `dict()`, `set()`,
 /// `defaultdict(...)`, `deque(...)`).
 fn module_mutables(root: Node<'_>, source: &str) -> BTreeSet<String> {
@@ -560,25 +637,32 @@ impl Walk<'_> {
         }
     }
 
-    /// A string built by formatting, unless all it interpolates are module constants
-    /// (`f"SET search_path TO {SCHEMA}"`), which no request can reach.
+    /// A string built by formatting, unless each thing it interpolates is a module constant
+    /// (`f"SET search_path TO {SCHEMA}"`), which no request can reach, or sits where SQL takes an
+    /// identifier, which no bound parameter can fill (`"{schema}"`, `NEW.{column}`; see
+    /// [`identifier_slot`]).
     fn is_formatted_string(&self, node: Node<'_>) -> bool {
         match node.kind() {
             "string" => {
-                let mut cursor = node.walk();
-                let constants_only = node
-                    .named_children(&mut cursor)
-                    .filter(|c| c.kind() == "interpolation")
-                    .all(|i| {
-                        i.child_by_field_name("expression").is_some_and(|e| {
-                            e.kind() == "identifier" && {
-                                let name = text(e, self.source);
-                                name.chars().any(|c| c.is_ascii_uppercase())
-                                    && !name.chars().any(|c| c.is_ascii_lowercase())
-                            }
-                        })
-                    });
-                is_fstring(node, self.source) && !constants_only
+                let (content, slots) = fstring_slots(node);
+                let is_constant = |i: Node<'_>| {
+                    i.child_by_field_name("expression").is_some_and(|e| {
+                        e.kind() == "identifier" && {
+                            let name = text(e, self.source);
+                            name.chars().any(|c| c.is_ascii_uppercase())
+                                && !name.chars().any(|c| c.is_ascii_lowercase())
+                        }
+                    })
+                };
+                is_fstring(node, self.source)
+                    && slots.iter().any(|i| {
+                        !is_constant(*i)
+                            && !identifier_slot(
+                                self.source,
+                                content.clone(),
+                                i.start_byte()..i.end_byte(),
+                            )
+                    })
             }
             "binary_operator" => {
                 node.child_by_field_name("operator")
@@ -597,7 +681,11 @@ impl Walk<'_> {
                     ))
                 })
                 .is_some_and(|(object, attribute)| {
-                    object.kind() == "string" && text(attribute, self.source) == "format"
+                    object.kind() == "string"
+                        && text(attribute, self.source) == "format"
+                        && !format_placeholders(object, self.source).iter().all(|slot| {
+                            identifier_slot(self.source, string_content(object), slot.clone())
+                        })
                 }),
             _ => false,
         }
@@ -889,7 +977,7 @@ mod tests {
             (
                 "FB009",
                 "db.execute(text(f\"SELECT * FROM t WHERE id = {id}\"))\ndb.execute(\"SELECT %s\" % x)\n",
-                "db.execute(text(\"SELECT * FROM t WHERE id = :id\"), {\"id\": id})\ndb.execute(text(f\"SET search_path TO {SCHEMA}\"))\n",
+                "db.execute(text(\"SELECT * FROM t WHERE id = :id\"), {\"id\": id})\ndb.execute(text(f\"SET search_path TO {SCHEMA}\"))\ndb.execute(text(f'set search_path to \"{schema}\"'))\ntext(\"NEW.{column}\".format(column=c.name))\ndb.execute(text(f\"SELECT * FROM {schema}.users\"))\n",
             ),
             (
                 "FB010",
@@ -925,6 +1013,26 @@ mod tests {
             ),
             [("FB007", 1), ("FB007", 2), ("FB007", 3)]
         );
+    }
+
+    #[test]
+    fn sql_identifiers_may_be_formatted_values_may_not() {
+        for value in [
+            "db.execute(f\"update t set slug = '{slug}' where id = {r[0]}\")\n",
+            "db.execute(text(f\"SELECT * FROM t WHERE name = '{x}.txt'\"))\n",
+            "db.execute(text(f\"\"\"SELECT * FROM t WHERE name = '\"{x}\"'\"\"\"))\n",
+            "db.execute(text(\"SELECT * FROM t WHERE id = {}\".format(x)))\n",
+            "db.execute(text(f\"SELECT * FROM {table}\"))\n",
+        ] {
+            assert_eq!(codes(value), [("FB009", 1)], "{value}");
+        }
+        for identifier in [
+            "db.execute(text(f'set search_path to \"{schema}\"'))\n",
+            "text(\"NEW.{column}\".format(column=c.name))\n",
+            "db.execute(text(f\"SELECT {t}.id FROM {s}.{t}\"))\n",
+        ] {
+            assert!(codes(identifier).is_empty(), "{identifier}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 
 use crate::lock::{LOCK_FILE, Lock};
 use crate::names::ProjectName;
-use crate::pack::options::{self, Explicit, Options};
+use crate::pack::options::{self, Explicit, OptValue, Options};
 use crate::pack::render::{self, Tree};
 use crate::paths::{Origin, Root};
 use crate::source::PackRequest;
@@ -145,10 +145,14 @@ pub fn run(opts: AdoptOptions, shell: &Shell) -> Result<AdoptOutcome> {
     })
 }
 
-/// `level=2 db=sqlite ...`.
+/// `level=2 db=sqlite ...`, leaving out options with an empty value (no resources, no features).
 pub fn describe(options: &Options) -> String {
     options
         .iter()
+        .filter(|(_, v)| {
+            !matches!(v, OptValue::List(l) if l.is_empty())
+                && !matches!(v, OptValue::Str(s) if s.is_empty())
+        })
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(" ")
