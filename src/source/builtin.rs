@@ -1,5 +1,6 @@
 //! The pack that ships inside the binary: the current version built from `templates/fastapi/`, and
-//! every earlier released version from `registry/archive/`, all embedded at compile time, so a
+//! every earlier released version from `registry/archive/` (one compressed tar each, unpacked by
+//! build.rs), all embedded at compile time, so a
 //! project made by an older fb can be updated offline.
 
 use std::collections::BTreeMap;
@@ -25,7 +26,8 @@ fn embedded(dir: &Dir<'static>, name: &str) -> Result<Pack> {
         None => Pack::from_files(files),
     }
 }
-static ARCHIVE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/registry/archive");
+/// The archived releases, unpacked by build.rs from `registry/archive/*.tar.zst`.
+static ARCHIVE: Dir<'static> = include_dir!("$OUT_DIR/archive");
 
 /// The current built-in pack.
 pub fn load() -> Result<Pack> {

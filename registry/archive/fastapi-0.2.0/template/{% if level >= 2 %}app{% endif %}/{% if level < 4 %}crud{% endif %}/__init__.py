@@ -1,1 +1,0 @@
-"""Database operations: plain functions that take a Session, no HTTP here."""

@@ -1,1 +1,0 @@
-"""The database: declarative Base, async engine and per-request session."""

@@ -1,1 +1,0 @@
-"""Database access, one repository per aggregate: queries only, no rules."""

@@ -1,1 +1,0 @@
-"""Business rules: no HTTP and no SQL here; they raise the domain errors of app/core/errors.py."""

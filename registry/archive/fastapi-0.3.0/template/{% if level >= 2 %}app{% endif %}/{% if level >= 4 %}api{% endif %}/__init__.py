@@ -1,1 +1,0 @@
-"""The HTTP layer: dependencies and the versioned routes. The rules live in app/services."""
