@@ -204,6 +204,32 @@ proptest! {
         prop_assert!(matches!(out, Outcome::Conflicted { .. }), "{out:?}");
     }
 
+    /// Duplicate-key rule: one key entry added by both sides at two different places of one table
+    /// (JSON object or TOML table) is never written twice by a clean merge; a different key on
+    /// each side at those places merges cleanly.
+    #[test]
+    fn one_key_added_at_two_places_of_a_table_is_never_written_twice(
+        n in 3..8usize, a in 0..8usize, b in 0..8usize, json in any::<bool>(), same in any::<bool>(),
+    ) {
+        let (a, b) = (a % (n + 1), b % (n + 1));
+        prop_assume!(a.abs_diff(b) >= 2);
+        let entry = |k: &str| if json { format!("    \"{k}\": \"^1.0\",") } else { format!("{k} = \"^1.0\"") };
+        let mut base: Vec<String> = vec![if json { "  \"deps\": {".into() } else { "[deps]".into() }];
+        base.extend((0..n).map(|i| entry(&format!("dep{i}"))));
+        base.push(if json { "  }".into() } else { "[other]".into() });
+        let mut ours = base.clone();
+        ours.insert(1 + a, entry("new"));
+        let mut theirs = base.clone();
+        theirs.insert(1 + b, entry(if same { "new" } else { "other" }));
+        let out = merge(&join(&base, false), &join(&ours, false), &join(&theirs, false));
+        match out {
+            Outcome::Clean(text) => {
+                prop_assert!(!same, "clean with a duplicate: {}", String::from_utf8_lossy(&text));
+            }
+            other => prop_assert!(same, "{other:?}"),
+        }
+    }
+
     /// Alignment refinement: with two identical blocks, one side deleting one of them and the
     /// other editing a line of either must conflict (which twin was deleted is unknowable).
     #[test]

@@ -404,6 +404,7 @@ fn build<'a>(
         .map(|c| cluster::resolve(base, ours, theirs, c, &moved))
         .collect();
     let mut unsafe_clean = duplicated_blocks(base, ours, theirs, &clusters, &resolved);
+    unsafe_clean.extend(duplicated_keys(base, ours, theirs, &clusters, &resolved));
     unsafe_clean.extend(dropped_blocks(base, ours, theirs, &clusters, &resolved));
     unsafe_clean.extend(ambiguous_context(
         ids,
@@ -637,6 +638,134 @@ fn duplicated_blocks<'a>(
     for (key, o, t) in shared {
         let r = count_block(&result, key);
         if r > count_block(&in_ours, key).max(count_block(&in_theirs, key)) {
+            out.extend(o.iter().chain(t.iter()).copied());
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether a trimmed line is the entry of a key in a data file: `"key": value` (JSON, YAML,
+/// Python dicts), `key = value` (TOML, INI, `.env`) or `key: value` (YAML). A key names one thing
+/// in its table, so the same entry written twice is a duplicate, never a repetition that means
+/// something (unlike `if host is None:` or `return x`, which legitimately recur).
+fn key_line(line: &str) -> bool {
+    let line = line.trim().trim_start_matches("- ");
+    let rest = if let Some(q) = line.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        match line[1..].find(q) {
+            Some(end) if end > 0 => &line[end + 2..],
+            _ => return false,
+        }
+    } else {
+        let end = line
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .unwrap_or(line.len());
+        if end == 0 {
+            return false;
+        }
+        &line[end..]
+    };
+    let rest = rest.trim_start();
+    let value = if let Some(v) = rest.strip_prefix(':') {
+        v
+    } else if let Some(v) = rest.strip_prefix('=').filter(|v| !v.starts_with('=')) {
+        v
+    } else {
+        return false;
+    };
+    // A value must follow: `key:` alone opens a block (or ends a Python header).
+    !value.trim().trim_end_matches(',').is_empty()
+}
+
+/// A key entry as [`duplicated_keys`] compares it: trimmed, without the comma that separates it
+/// from the next entry (JSON, TOML arrays), so the same entry added last and in the middle match.
+fn entry(line: &str) -> &str {
+    line.trim().trim_end_matches(',').trim_end()
+}
+
+/// Where the table `lines[i]` belongs to opens: the index of the nearest line above it indented
+/// less (a JSON object, a YAML mapping, a Python block), or for an unindented line of the nearest
+/// `[table]` header above it (TOML, INI); `None` at the top level. A position, not a text: two
+/// look-alike blocks (`with server as (host, port):` in two tests) are two tables.
+fn parent_line(lines: &[&str], i: usize) -> Option<usize> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let own = indent(lines[i]);
+    lines[..i].iter().rposition(|l| {
+        let t = l.trim();
+        !t.is_empty()
+            && if own == 0 {
+                t.starts_with('[')
+            } else {
+                indent(l) < own
+            }
+    })
+}
+
+/// Clusters a clean merge would use to write one key entry twice: both sides add the same entry
+/// (a line [`key_line`] accepts, absent from the base) in different places, as when each side adds
+/// the same dependency at a different position of `package.json` or `pyproject.toml`, and the
+/// result then holds it more often than either side, twice in one table (under the same
+/// [`parent_line`]: the same field added to two different classes is no duplicate). A block of several lines is caught by
+/// [`duplicated_blocks`]; a single line is only trusted to be a duplicate when it names a key,
+/// since a table cannot hold one key twice. Only the clusters that add the entry conflict, so an
+/// entry one side adds twice on purpose (its own count) stays clean, and so does an entry both add
+/// at the same point (one cluster, merged as an identical change).
+fn duplicated_keys<'a>(
+    base: &Text<'a>,
+    ours: &Text<'a>,
+    theirs: &Text<'a>,
+    clusters: &[Cluster],
+    resolved: &[Hunk<'a>],
+) -> Vec<usize> {
+    let added = |side: Side, text: &Text<'a>| -> HashMap<&'a str, Vec<usize>> {
+        let mut map: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, c) in clusters.iter().enumerate() {
+            if matches!(resolved[i], Hunk::Conflict { .. }) {
+                continue;
+            }
+            for e in cluster::of(c, side) {
+                for l in solid(&text.lines[e.side.0..e.side.1]) {
+                    if key_line(l) {
+                        map.entry(entry(l)).or_default().push(i);
+                    }
+                }
+            }
+        }
+        map
+    };
+    let by_ours = added(Side::Ours, ours);
+    if by_ours.is_empty() {
+        return Vec::new();
+    }
+    let by_theirs = added(Side::Theirs, theirs);
+    let shared: Vec<(&&'a str, &Vec<usize>, &Vec<usize>)> = by_ours
+        .iter()
+        .filter_map(|(k, o)| by_theirs.get(k).map(|t| (k, o, t)))
+        .filter(|(_, o, t)| o.iter().any(|i| !t.contains(i)))
+        .collect();
+    if shared.is_empty() {
+        return Vec::new();
+    }
+    let count = |lines: &[&str], key: &str| lines.iter().filter(|l| entry(l) == key).count();
+    let result = clean_result(base, clusters, resolved);
+    let mut out = Vec::new();
+    for (key, o, t) in shared {
+        if count(&base.lines, key) > 0 {
+            continue;
+        }
+        if count(&result, key) <= count(&ours.lines, key).max(count(&theirs.lines, key)) {
+            continue;
+        }
+        // Twice in one table: two copies under the same parent line.
+        let mut parents: Vec<Option<usize>> = (0..result.len())
+            .filter(|&i| entry(result[i]) == *key)
+            .map(|i| parent_line(&result, i))
+            .collect();
+        let n = parents.len();
+        parents.sort_unstable();
+        parents.dedup();
+        if parents.len() < n {
             out.extend(o.iter().chain(t.iter()).copied());
         }
     }

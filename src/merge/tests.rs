@@ -197,3 +197,65 @@ fn a_moved_block_both_sides_edited_stays_a_conflict() {
     let text = conflicted(HELPER_FIRST, &ours, &theirs);
     assert!(text.contains("a = 3") && text.contains("a = 2"), "{text}");
 }
+
+#[test]
+fn same_key_entry_added_twice_in_one_table_conflicts() {
+    // JSON: one side adds the dependency in sorted position, the other at the end.
+    let base = "{\n  \"deps\": {\n    \"a\": \"1\",\n    \"b\": \"2\",\n    \"c\": \"3\"\n  }\n}\n";
+    let ours = "{\n  \"deps\": {\n    \"a\": \"1\",\n    \"q\": \"9\",\n    \"b\": \"2\",\n    \"c\": \"3\"\n  }\n}\n";
+    let theirs = "{\n  \"deps\": {\n    \"a\": \"1\",\n    \"b\": \"2\",\n    \"c\": \"3\",\n    \"q\": \"9\"\n  }\n}\n";
+    let text = conflicted(base, ours, theirs);
+    assert_eq!(text.matches("\"q\": \"9\"").count(), 2, "{text}");
+    // TOML: the same key added at two places of one table.
+    let base = "[tool.x]\na = 1\nb = 2\nc = 3\nd = 4\n[tool.y]\ne = 5\n";
+    let ours = "[tool.x]\nk = \"v\"\na = 1\nb = 2\nc = 3\nd = 4\n[tool.y]\ne = 5\n";
+    let theirs = "[tool.x]\na = 1\nb = 2\nc = 3\nd = 4\nk = \"v\"\n[tool.y]\ne = 5\n";
+    conflicted(base, ours, theirs);
+}
+
+#[test]
+fn same_line_in_different_tables_or_not_a_key_merges() {
+    // The same field added to two different classes is no duplicate.
+    let base = "class A:\n    x: int\n\n\nclass B:\n    y: int\n";
+    let ours = "class A:\n    x: int\n    email: str\n\n\nclass B:\n    y: int\n";
+    let theirs = "class A:\n    x: int\n\n\nclass B:\n    y: int\n    email: str\n";
+    assert_eq!(
+        clean(base, ours, theirs),
+        "class A:\n    x: int\n    email: str\n\n\nclass B:\n    y: int\n    email: str\n"
+    );
+    // A statement that legitimately recurs is no key.
+    let base = "def f(host):\n    a()\n    b()\n    c()\n    d()\n    e()\n";
+    let ours = "def f(host):\n    if host is None:\n    a()\n    b()\n    c()\n    d()\n    e()\n";
+    let theirs =
+        "def f(host):\n    a()\n    b()\n    c()\n    d()\n    e()\n    if host is None:\n";
+    clean(base, ours, theirs);
+    // The same key in two tables (TOML headers) is no duplicate either.
+    let base = "[a]\nx = 1\ny = 2\nz = 3\n[b]\nu = 1\nv = 2\n";
+    let ours = "[a]\nx = 1\nk = true\ny = 2\nz = 3\n[b]\nu = 1\nv = 2\n";
+    let theirs = "[a]\nx = 1\ny = 2\nz = 3\n[b]\nu = 1\nv = 2\nk = true\n";
+    clean(base, ours, theirs);
+}
+
+#[test]
+fn key_lines() {
+    for yes in [
+        "\"a\": 1,",
+        "name = \"x\"",
+        "image: postgres:15",
+        "- name: lint",
+        "'k': v",
+    ] {
+        assert!(key_line(yes), "{yes}");
+    }
+    for no in [
+        "if host is None:",
+        "return x",
+        "a == b",
+        "class A:",
+        "\"k\":",
+        "x()",
+        "",
+    ] {
+        assert!(!key_line(no), "{no}");
+    }
+}
