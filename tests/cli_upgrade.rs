@@ -736,7 +736,7 @@ fn add_resource_chains_its_migration_after_the_users_head() {
         .assert()
         .success();
     let project = tmp.path().join("demo");
-    user_migration(&project, "u1", "0001");
+    user_migration(&project, "u1", "0002");
     fb(&project)
         .args(["add", "resource", "Note", "body:str"])
         .assert()
@@ -744,7 +744,7 @@ fn add_resource_chains_its_migration_after_the_users_head() {
         .stderr(contains("Chained migration `add_notes` after `u1`"));
     let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
     assert!(
-        lock.contains("alembic_parents = [\"add_notes=u1\"]"),
+        lock.contains("alembic_parents = [\"0002=0001\", \"add_notes=u1\"]"),
         "{lock}"
     );
     let migration = std::fs::read_to_string(project.join("alembic/versions/add_notes.py")).unwrap();
@@ -753,7 +753,8 @@ fn add_resource_chains_its_migration_after_the_users_head() {
             && migration.contains("Revises: u1"),
         "{migration}"
     );
-    // The record is in the lock, so the merge base renders the same file: nothing is changed.
+    // 0002, which the pack places after its last resource, keeps the parent it has on disk.
+    // The records are in the lock, so the merge base renders the same files: nothing is changed.
     fb(&project)
         .args(["status"])
         .assert()
@@ -766,7 +767,7 @@ fn add_resource_chains_its_migration_after_the_users_head() {
         .success();
     let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
     assert!(
-        lock.contains("alembic_parents = [\"add_notes=u1\"]"),
+        lock.contains("alembic_parents = [\"0002=0001\", \"add_notes=u1\"]"),
         "{lock}"
     );
     let tags = std::fs::read_to_string(project.join("alembic/versions/add_tags.py")).unwrap();
@@ -781,15 +782,16 @@ fn add_resource_with_several_heads_says_so_and_guesses_nothing() {
         .assert()
         .success();
     let project = tmp.path().join("demo");
-    user_migration(&project, "a1", "0001");
-    user_migration(&project, "b1", "0001");
+    user_migration(&project, "a1", "0002");
+    user_migration(&project, "b1", "0002");
     fb(&project)
         .args(["add", "resource", "Note", "body:str"])
         .assert()
         .success()
         .stderr(contains("2 heads (a1, b1)").and(contains("alembic merge heads")));
+    // Only the pack's own 0002 keeps the parent it has (the new resource would come before it).
     let lock = std::fs::read_to_string(project.join("fastapi-builder.lock")).unwrap();
-    assert!(lock.contains("alembic_parents = []"), "{lock}");
+    assert!(lock.contains("alembic_parents = [\"0002=0001\"]"), "{lock}");
 }
 
 /// A pack whose check reports every line `BROKEN` of the project's `.py` files, as a linter would.

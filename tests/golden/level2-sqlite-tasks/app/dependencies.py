@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -10,11 +10,9 @@ from app.database import get_db
 
 SessionDep = Annotated[Session, Depends(get_db)]
 
-# Ids are Integer columns: 32-bit on PostgreSQL.
+# Offsets, and the ids of users, are Integer columns: 32-bit on PostgreSQL.
+# (Resource ids are random UUIDs: a path parameter typed `uuid.UUID`.)
 MAX_ID = 2**31 - 1
-
-# An id in a URL path: a positive integer; anything else is refused with 422.
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class Pagination(BaseModel):

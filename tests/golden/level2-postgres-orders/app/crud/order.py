@@ -1,5 +1,6 @@
 """Database operations on orders."""
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ from app.models.order import Order
 from app.schemas.order import OrderCreate, OrderQuery, OrderUpdate
 
 
-def get(db: Session, order_id: int) -> Order | None:
+def get(db: Session, order_id: uuid.UUID) -> Order | None:
     return db.get(Order, order_id)
 
 
@@ -31,9 +32,10 @@ def get_many(
 ) -> Sequence[Order]:
     """A page of orders, filtered and sorted."""
     statement = filtered(select(Order), query)
-    sort = query.sort if query is not None else "id"
+    sort = query.sort if query is not None else "created_at"
     column = getattr(Order, sort.removeprefix("-"))
-    statement = statement.order_by(column.desc() if sort.startswith("-") else column, Order.id)
+    order = column.desc() if sort.startswith("-") else column
+    statement = statement.order_by(order, Order.created_at, Order.id)
     return db.scalars(statement.offset(offset).limit(limit)).all()
 
 

@@ -1,5 +1,6 @@
 """The /orders endpoints."""
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
@@ -7,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.crud import order as order_crud
-from app.dependencies import IdPath, PaginationDep, SessionDep
+from app.dependencies import PaginationDep, SessionDep
 from app.models.order import Order
 from app.schemas.order import OrderCreate, OrderQuery, OrderRead, OrderUpdate
 
@@ -17,7 +18,7 @@ NOT_FOUND = "Order not found"
 ALREADY_EXISTS = "Order with this code already exists"
 
 
-def get_or_404(db: Session, order_id: int) -> Order:
+def get_or_404(db: Session, order_id: uuid.UUID) -> Order:
     order = order_crud.get(db, order_id)
     if order is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
@@ -51,12 +52,12 @@ def create_order(data: OrderCreate, db: SessionDep) -> OrderRead:
 
 
 @router.get("/{order_id}")
-def read_order(order_id: IdPath, db: SessionDep) -> OrderRead:
+def read_order(order_id: uuid.UUID, db: SessionDep) -> OrderRead:
     return OrderRead.model_validate(get_or_404(db, order_id))
 
 
 @router.patch("/{order_id}")
-def update_order(order_id: IdPath, data: OrderUpdate, db: SessionDep) -> OrderRead:
+def update_order(order_id: uuid.UUID, data: OrderUpdate, db: SessionDep) -> OrderRead:
     order = get_or_404(db, order_id)
     try:
         order = order_crud.update(db, order, data)
@@ -66,5 +67,5 @@ def update_order(order_id: IdPath, data: OrderUpdate, db: SessionDep) -> OrderRe
 
 
 @router.delete("/{order_id}", status_code=204)
-def delete_order(order_id: IdPath, db: SessionDep) -> None:
+def delete_order(order_id: uuid.UUID, db: SessionDep) -> None:
     order_crud.delete(db, get_or_404(db, order_id))

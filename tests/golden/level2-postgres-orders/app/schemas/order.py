@@ -1,6 +1,7 @@
 """Request and response bodies for orders."""
 
 import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, FiniteFloat, field_validator
@@ -59,7 +60,7 @@ class OrderUpdate(BaseModel):
 
 class OrderQuery(BaseModel):
     """The list's query parameters: equality filters, and `sort` (a field, or `-field` for
-    descending; ties go in id order)."""
+    descending; ties go in creation order). Ids are random, so the default is creation order."""
 
     code: str | None = None
     paid: bool | None = None
@@ -78,13 +79,13 @@ class OrderQuery(BaseModel):
         "-paid",
         "due",
         "-due",
-    ] = "id"
+    ] = "created_at"
 
 
 class OrderRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: uuid.UUID
     code: str
     total: float
     paid: bool

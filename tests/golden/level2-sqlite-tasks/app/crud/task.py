@@ -1,5 +1,6 @@
 """Database operations on tasks."""
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ from app.models.task import Task
 from app.schemas.task import TaskCreate, TaskQuery, TaskUpdate
 
 
-def get(db: Session, task_id: int) -> Task | None:
+def get(db: Session, task_id: uuid.UUID) -> Task | None:
     return db.get(Task, task_id)
 
 
@@ -31,9 +32,10 @@ def get_many(
 ) -> Sequence[Task]:
     """A page of tasks, filtered and sorted."""
     statement = filtered(select(Task), query)
-    sort = query.sort if query is not None else "id"
+    sort = query.sort if query is not None else "created_at"
     column = getattr(Task, sort.removeprefix("-"))
-    statement = statement.order_by(column.desc() if sort.startswith("-") else column, Task.id)
+    order = column.desc() if sort.startswith("-") else column
+    statement = statement.order_by(order, Task.created_at, Task.id)
     return db.scalars(statement.offset(offset).limit(limit)).all()
 
 

@@ -1,6 +1,7 @@
 """The task table."""
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import Boolean, Date, DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,7 +12,8 @@ from app.database import Base, utc_now
 class Task(Base):
     __tablename__ = "tasks"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # A random UUID (version 4): ids tell nothing about how many rows there are or which come next.
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     title: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     done: Mapped[bool] = mapped_column(Boolean)

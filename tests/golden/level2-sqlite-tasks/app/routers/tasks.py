@@ -1,5 +1,6 @@
 """The /tasks endpoints."""
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
@@ -7,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.crud import task as task_crud
-from app.dependencies import IdPath, PaginationDep, SessionDep
+from app.dependencies import PaginationDep, SessionDep
 from app.models.task import Task
 from app.schemas.task import TaskCreate, TaskQuery, TaskRead, TaskUpdate
 
@@ -17,7 +18,7 @@ NOT_FOUND = "Task not found"
 ALREADY_EXISTS = "Task with this title already exists"
 
 
-def get_or_404(db: Session, task_id: int) -> Task:
+def get_or_404(db: Session, task_id: uuid.UUID) -> Task:
     task = task_crud.get(db, task_id)
     if task is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
@@ -51,12 +52,12 @@ def create_task(data: TaskCreate, db: SessionDep) -> TaskRead:
 
 
 @router.get("/{task_id}")
-def read_task(task_id: IdPath, db: SessionDep) -> TaskRead:
+def read_task(task_id: uuid.UUID, db: SessionDep) -> TaskRead:
     return TaskRead.model_validate(get_or_404(db, task_id))
 
 
 @router.patch("/{task_id}")
-def update_task(task_id: IdPath, data: TaskUpdate, db: SessionDep) -> TaskRead:
+def update_task(task_id: uuid.UUID, data: TaskUpdate, db: SessionDep) -> TaskRead:
     task = get_or_404(db, task_id)
     try:
         task = task_crud.update(db, task, data)
@@ -66,5 +67,5 @@ def update_task(task_id: IdPath, data: TaskUpdate, db: SessionDep) -> TaskRead:
 
 
 @router.delete("/{task_id}", status_code=204)
-def delete_task(task_id: IdPath, db: SessionDep) -> None:
+def delete_task(task_id: uuid.UUID, db: SessionDep) -> None:
     task_crud.delete(db, get_or_404(db, task_id))

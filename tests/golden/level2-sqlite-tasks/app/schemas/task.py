@@ -1,6 +1,7 @@
 """Request and response bodies for tasks."""
 
 import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -56,7 +57,7 @@ class TaskUpdate(BaseModel):
 
 class TaskQuery(BaseModel):
     """The list's query parameters: equality filters, and `sort` (a field, or `-field` for
-    descending; ties go in id order)."""
+    descending; ties go in creation order). Ids are random, so the default is creation order."""
 
     title: str | None = None
     done: bool | None = None
@@ -73,13 +74,13 @@ class TaskQuery(BaseModel):
         "-done",
         "due_date",
         "-due_date",
-    ] = "id"
+    ] = "created_at"
 
 
 class TaskRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: uuid.UUID
     title: str
     description: str | None
     done: bool

@@ -10,7 +10,7 @@ from app.core.security import (
     MAX_PASSWORD_LENGTH,
     decode_password_reset_token,
     hash_password,
-    reset_token_matches,
+    issued_for_password,
     verify_dummy,
     verify_password,
 )
@@ -113,6 +113,6 @@ def get_by_reset_token(db: Session, token: str, secret_key: str) -> User | None:
     user = get(db, user_id) if 1 <= user_id <= MAX_ID else None
     if user is None or not user.is_active:
         return None
-    if not reset_token_matches(payload, user.hashed_password, secret_key):
+    if not issued_for_password(payload, user.hashed_password, secret_key):
         return None
     return user

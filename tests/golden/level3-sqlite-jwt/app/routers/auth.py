@@ -51,7 +51,8 @@ def login(data: LoginRequest, db: SessionDep, settings: SettingsDep) -> Token:
             status_code=401, detail=BAD_LOGIN, headers={"WWW-Authenticate": "Bearer"}
         )
     expires = dt.timedelta(minutes=settings.access_token_expire_minutes)
-    token = create_access_token(str(user.id), settings.secret_key.get_secret_value(), expires)
+    key = settings.secret_key.get_secret_value()
+    token = create_access_token(str(user.id), user.hashed_password, key, expires)
     return Token(access_token=token)
 
 

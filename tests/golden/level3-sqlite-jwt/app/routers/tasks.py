@@ -1,5 +1,6 @@
 """The /tasks endpoints."""
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
@@ -7,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.crud import task as task_crud
-from app.dependencies import CurrentUser, IdPath, PaginationDep, SessionDep
+from app.dependencies import CurrentUser, PaginationDep, SessionDep
 from app.models.task import Task
 from app.models.user import User
 from app.schemas.task import TaskCreate, TaskQuery, TaskRead, TaskUpdate
@@ -18,14 +19,14 @@ NOT_FOUND = "Task not found"
 ALREADY_EXISTS = "Task with this title already exists"
 
 
-def get_or_404(db: Session, task_id: int) -> Task:
+def get_or_404(db: Session, task_id: uuid.UUID) -> Task:
     task = task_crud.get(db, task_id)
     if task is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
     return task
 
 
-def get_owned(db: Session, task_id: int, user: User) -> Task:
+def get_owned(db: Session, task_id: uuid.UUID, user: User) -> Task:
     """404 unless it exists and the user owns it or is a superuser: to anyone else it does not
     exist, so ids tell nothing about other users' data."""
     task = get_or_404(db, task_id)
@@ -69,13 +70,13 @@ def create_task(data: TaskCreate, db: SessionDep, current_user: CurrentUser) -> 
 
 
 @router.get("/{task_id}")
-def read_task(task_id: IdPath, db: SessionDep, current_user: CurrentUser) -> TaskRead:
+def read_task(task_id: uuid.UUID, db: SessionDep, current_user: CurrentUser) -> TaskRead:
     return TaskRead.model_validate(get_owned(db, task_id, current_user))
 
 
 @router.patch("/{task_id}")
 def update_task(
-    task_id: IdPath,
+    task_id: uuid.UUID,
     data: TaskUpdate,
     db: SessionDep,
     current_user: CurrentUser,
@@ -89,5 +90,5 @@ def update_task(
 
 
 @router.delete("/{task_id}", status_code=204)
-def delete_task(task_id: IdPath, db: SessionDep, current_user: CurrentUser) -> None:
+def delete_task(task_id: uuid.UUID, db: SessionDep, current_user: CurrentUser) -> None:
     task_crud.delete(db, get_owned(db, task_id, current_user))

@@ -31,7 +31,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_users_email"), "users", ["email"], unique=True)
     op.create_table(
         "tasks",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("done", sa.Boolean(), nullable=False),
@@ -46,7 +46,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
-        sa.UniqueConstraint("title", name=op.f("uq_tasks_title")),
+        sa.UniqueConstraint("owner_id", "title", name=op.f("uq_tasks_owner_id_title")),
     )
     op.create_index(op.f("ix_tasks_owner_id"), "tasks", ["owner_id"], unique=False)
 

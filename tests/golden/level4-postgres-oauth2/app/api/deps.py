@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.errors import ForbiddenError
-from app.core.security import decode_access_token
+from app.core.security import decode_access_token, issued_for_password
 from app.db.session import get_db
 from app.models.user import User
 from app.repositories.task import TaskRepository
@@ -20,10 +20,11 @@ from app.services.user import UserService
 
 SessionDep = Annotated[AsyncSession, Depends(get_db)]
 
-# Ids are Integer columns: 32-bit on PostgreSQL.
+# Offsets, and the ids of users, are Integer columns: 32-bit on PostgreSQL.
+# (Resource ids are random UUIDs: a path parameter typed `uuid.UUID`.)
 MAX_ID = 2**31 - 1
 
-# An id in a URL path: a positive integer; anything else is refused with 422.
+# A user's id in a URL path: a positive integer; anything else is refused with 422.
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -76,8 +77,9 @@ async def get_current_user(
     settings: SettingsDep,
 ) -> User:
     """The user the access token belongs to: 401 when the token is bad, 403 when inactive."""
+    key = settings.secret_key.get_secret_value()
     try:
-        payload = decode_access_token(token, settings.secret_key.get_secret_value())
+        payload = decode_access_token(token, key)
     except jwt.ExpiredSignatureError:
         raise unauthorized("Token expired") from None
     except jwt.InvalidTokenError:
@@ -87,7 +89,8 @@ async def get_current_user(
     except ValueError:
         raise unauthorized(INVALID_CREDENTIALS) from None
     user = await UserRepository(session).get(user_id) if 1 <= user_id <= MAX_ID else None
-    if user is None:
+    # A token issued before the last password change is dead: changing it signs out everywhere.
+    if user is None or not issued_for_password(payload, user.hashed_password, key):
         raise unauthorized(INVALID_CREDENTIALS)
     if not user.is_active:
         raise HTTPException(status_code=403, detail="Inactive user")

@@ -35,18 +35,29 @@ def verify_dummy(password: str) -> None:
 ALGORITHM = "HS256"
 
 
-def create_access_token(subject: str, secret_key: str, expires_delta: dt.timedelta) -> str:
+def create_access_token(
+    subject: str, hashed_password: str, secret_key: str, expires_delta: dt.timedelta
+) -> str:
+    """A token for the user `subject` that carries the fingerprint of their password hash: a
+    password change or reset signs every session out (see issued_for_password)."""
     now = dt.datetime.now(dt.UTC)
-    payload = {"sub": subject, "iat": now, "exp": now + expires_delta}
+    payload = {
+        "sub": subject,
+        "fp": password_fingerprint(hashed_password, secret_key),
+        "iat": now,
+        "exp": now + expires_delta,
+    }
     return jwt.encode(payload, secret_key, algorithm=ALGORITHM)
 
 
 def decode_access_token(token: str, secret_key: str) -> dict[str, Any]:
-    """Raises jwt.ExpiredSignatureError when expired, jwt.InvalidTokenError when invalid."""
-    payload = jwt.decode(
-        token, secret_key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
-    )
+    """Raises jwt.ExpiredSignatureError when expired, jwt.InvalidTokenError when invalid. The
+    caller must still check issued_for_password() against the user's stored hash."""
+    required = ["exp", "sub", "fp"]
+    payload = jwt.decode(token, secret_key, algorithms=[ALGORITHM], options={"require": required})
     if "purpose" in payload:  # a token for something else (a password reset) opens nothing
+        raise jwt.InvalidTokenError("not an access token")
+    if not isinstance(payload["fp"], str):
         raise jwt.InvalidTokenError("not an access token")
     return payload
 
@@ -56,8 +67,8 @@ RESET_PURPOSE = "password-reset"
 
 
 def password_fingerprint(hashed_password: str, secret_key: str) -> str:
-    """A keyed digest of the stored hash. A reset token carries it, so the token stops working
-    as soon as the password changes: it is good for one reset, with no table to remember it."""
+    """A keyed digest of the stored hash. Tokens carry it, so they stop working as soon as the
+    password changes (a reset token is good for one reset), with no table to remember them."""
     digest = hmac.new(secret_key.encode(), hashed_password.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
 
@@ -87,7 +98,7 @@ def decode_password_reset_token(token: str, secret_key: str) -> dict[str, Any]:
     return payload
 
 
-def reset_token_matches(payload: dict[str, Any], hashed_password: str, secret_key: str) -> bool:
+def issued_for_password(payload: dict[str, Any], hashed_password: str, secret_key: str) -> bool:
     """Whether the token was issued for the password the user has now."""
     expected = password_fingerprint(hashed_password, secret_key)
     return hmac.compare_digest(payload["fp"], expected)

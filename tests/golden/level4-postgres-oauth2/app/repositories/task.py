@@ -1,5 +1,6 @@
 """Database access for tasks."""
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ class TaskRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, task_id: int) -> Task | None:
+    async def get(self, task_id: uuid.UUID) -> Task | None:
         return await self.session.get(Task, task_id)
 
     async def get_many(
@@ -37,9 +38,10 @@ class TaskRepository:
         statement = filtered(select(Task), query)
         if owner_id is not None:
             statement = statement.where(Task.owner_id == owner_id)
-        sort = query.sort if query is not None else "id"
+        sort = query.sort if query is not None else "created_at"
         column = getattr(Task, sort.removeprefix("-"))
-        statement = statement.order_by(column.desc() if sort.startswith("-") else column, Task.id)
+        order = column.desc() if sort.startswith("-") else column
+        statement = statement.order_by(order, Task.created_at, Task.id)
         return (await self.session.scalars(statement.offset(offset).limit(limit))).all()
 
     async def count(self, *, owner_id: int | None = None, query: TaskQuery | None = None) -> int:

@@ -1,5 +1,6 @@
 """The rules for tasks: existence, ownership and uniqueness."""
 
+import uuid
 from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,7 @@ class TaskService:
     def __init__(self, repository: TaskRepository) -> None:
         self.repository = repository
 
-    async def get(self, task_id: int) -> Task:
+    async def get(self, task_id: uuid.UUID) -> Task:
         task = await self.repository.get(task_id)
         if task is None:
             raise NotFoundError(NOT_FOUND)
@@ -52,17 +53,17 @@ class TaskService:
         except IntegrityError:
             raise ConflictError(ALREADY_EXISTS) from None
 
-    async def update(self, task_id: int, data: TaskUpdate, *, user: User) -> Task:
+    async def update(self, task_id: uuid.UUID, data: TaskUpdate, *, user: User) -> Task:
         task = await self.get_owned(task_id, user)
         try:
             return await self.repository.update(task, data)
         except IntegrityError:
             raise ConflictError(ALREADY_EXISTS) from None
 
-    async def delete(self, task_id: int, *, user: User) -> None:
+    async def delete(self, task_id: uuid.UUID, *, user: User) -> None:
         await self.repository.delete(await self.get_owned(task_id, user))
 
-    async def get_owned(self, task_id: int, user: User) -> Task:
+    async def get_owned(self, task_id: uuid.UUID, user: User) -> Task:
         """404 unless it exists and the user owns it or is a superuser: to anyone else it does
         not exist, so ids tell nothing about other users' data."""
         task = await self.get(task_id)

@@ -19,7 +19,7 @@ from app.core.security import (
     create_password_reset_token,
     decode_password_reset_token,
     hash_password,
-    reset_token_matches,
+    issued_for_password,
     verify_dummy,
     verify_password,
 )
@@ -104,7 +104,7 @@ class UserService:
         user = await self.repository.get(user_id) if 1 <= user_id <= MAX_ID else None
         if user is None or not user.is_active:
             raise DomainError(BAD_RESET_TOKEN)
-        if not reset_token_matches(payload, user.hashed_password, secret_key):
+        if not issued_for_password(payload, user.hashed_password, secret_key):
             raise DomainError(BAD_RESET_TOKEN)
         hashed_password = await anyio.to_thread.run_sync(hash_password, new)
         await self.repository.set_password_hash(user, hashed_password)

@@ -36,8 +36,11 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def make_token(subject: str, minutes: int = 5, key: str = TEST_SECRET_KEY) -> str:
-    return create_access_token(subject, key, dt.timedelta(minutes=minutes))
+def make_token(
+    subject: str, hashed_password: str = "", minutes: int = 5, key: str = TEST_SECRET_KEY
+) -> str:
+    """An access token as the app signs one, for the user whose stored hash is given."""
+    return create_access_token(subject, hashed_password, key, dt.timedelta(minutes=minutes))
 
 
 def test_register_201(anon_client: TestClient) -> None:
@@ -129,21 +132,37 @@ def test_missing_token_401(anon_client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "kind", ["garbage", "tampered", "wrong_key", "no_sub", "no_exp", "bad_sub", "unknown_user"]
+    "kind",
+    [
+        "garbage",
+        "tampered",
+        "wrong_key",
+        "no_sub",
+        "no_exp",
+        "no_fp",
+        "other_password",
+        "bad_sub",
+        "unknown_user",
+    ],
 )
 def test_bad_token_401(anon_client: TestClient, kind: str) -> None:
     user_id = str(register(anon_client, "ada@example.com")["id"])
+    hashed = stored_user(anon_client, "ada@example.com").hashed_password
+    assert anon_client.get(ME, headers=bearer(make_token(user_id, hashed))).status_code == 200
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
-    header, _, signature = make_token(user_id).split(".")
-    forged_payload = make_token("999").split(".")[1]
+    header, _, signature = make_token(user_id, hashed).split(".")
+    forged_payload = make_token("999", hashed).split(".")[1]
+    claims = {"sub": user_id, "exp": expires}
     token = {
         "garbage": "not-a-token",
         "tampered": f"{header}.{forged_payload}.{signature}",
-        "wrong_key": make_token(user_id, key=secrets.token_urlsafe(32)),
+        "wrong_key": make_token(user_id, hashed, key=secrets.token_urlsafe(32)),
         "no_sub": jwt.encode({"exp": expires}, TEST_SECRET_KEY, algorithm="HS256"),
         "no_exp": jwt.encode({"sub": user_id}, TEST_SECRET_KEY, algorithm="HS256"),
-        "bad_sub": make_token("not-a-number"),
-        "unknown_user": make_token("999999"),
+        "no_fp": jwt.encode(claims, TEST_SECRET_KEY, algorithm="HS256"),
+        "other_password": make_token(user_id, hashed + "x"),
+        "bad_sub": make_token("not-a-number", hashed),
+        "unknown_user": make_token("999999", hashed),
     }[kind]
     response = anon_client.get(ME, headers=bearer(token))
     assert response.status_code == 401
@@ -153,7 +172,8 @@ def test_bad_token_401(anon_client: TestClient, kind: str) -> None:
 
 def test_expired_token_401(anon_client: TestClient) -> None:
     user_id = str(register(anon_client, "ada@example.com")["id"])
-    response = anon_client.get(ME, headers=bearer(make_token(user_id, minutes=-1)))
+    hashed = stored_user(anon_client, "ada@example.com").hashed_password
+    response = anon_client.get(ME, headers=bearer(make_token(user_id, hashed, minutes=-1)))
     assert response.status_code == 401
     assert response.json() == {"detail": "Token expired"}
     assert response.headers["WWW-Authenticate"] == "Bearer"
@@ -202,14 +222,16 @@ def test_tokens_signed_with_shipped_keys_401(
     """A token forged with any key that ships with the project is refused by a default app."""
     monkeypatch.delenv("ENVIRONMENT", raising=False)
     user_id = str(register(anon_client, "ada@example.com")["id"])
+    hashed = stored_user(anon_client, "ada@example.com").hashed_password
     key = secrets.token_urlsafe(32)
     values = settings.model_dump(exclude={"environment", "secret_key"})
     default = Settings(_env_file=None, **values, secret_key=key)
     assert default.environment == "production"
     with TestClient(create_app(default)) as client:
-        assert client.get(ME, headers=bearer(make_token(user_id, key=key))).status_code == 200
+        token = make_token(user_id, hashed, key=key)
+        assert client.get(ME, headers=bearer(token)).status_code == 200
         for shipped in sorted(shipped_secret_keys() - {""}):  # PyJWT refuses an empty key
-            response = client.get(ME, headers=bearer(make_token(user_id, key=shipped)))
+            response = client.get(ME, headers=bearer(make_token(user_id, hashed, key=shipped)))
             assert response.status_code == 401, shipped
             assert response.json() == INVALID_TOKEN
 
@@ -252,6 +274,8 @@ def test_change_password_204(client: TestClient, anon_client: TestClient) -> Non
     assert response.status_code == 204
     assert log_in(anon_client, "owner@example.com", NEW_PASSWORD).status_code == LOGGED_IN
     assert log_in(anon_client, "owner@example.com").status_code == 401
+    # Every session signs out: the tokens issued before the change stop working.
+    assert client.get(ME).status_code == 401
 
 
 def test_change_password_wrong_current_400(client: TestClient, anon_client: TestClient) -> None:

@@ -1,6 +1,7 @@
 """Tests of the /tasks endpoints."""
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from fastapi.testclient import TestClient
 
 URL = "/api/v1/tasks/"
 NOT_FOUND = {"detail": "Task not found"}
+MISSING_ID = str(uuid.uuid4())  # ids are random UUIDs: no row has this one
 ALREADY_EXISTS = "Task with this title already exists"
 
 
@@ -69,7 +71,7 @@ def test_create_201(client: TestClient) -> None:
     response = client.post(URL, json=payload)
     assert response.status_code == 201
     body = response.json()
-    assert isinstance(body["id"], int)
+    assert uuid.UUID(body["id"]).version == 4
     assert {key: body[key] for key in payload} == payload
     assert body["created_at"]
     assert body["updated_at"]
@@ -91,12 +93,12 @@ def test_get_200(client: TestClient) -> None:
 
 
 def test_get_missing_404(client: TestClient) -> None:
-    response = client.get(item_url(999_999))
+    response = client.get(item_url(MISSING_ID))
     assert response.status_code == 404
     assert response.json() == NOT_FOUND
 
 
-@pytest.mark.parametrize("item_id", ["not-a-number", 0, 2**31])
+@pytest.mark.parametrize("item_id", ["not-a-uuid", 0, "0000-0000", str(uuid.uuid4()) + "0"])
 def test_bad_id_422(client: TestClient, item_id: int | str) -> None:
     response = client.get(item_url(item_id))
     assert response.status_code == 422
@@ -116,7 +118,7 @@ def test_update_partial_200(client: TestClient) -> None:
 
 
 def test_update_missing_404(client: TestClient) -> None:
-    response = client.patch(item_url(999_999), json=make_payload(1))
+    response = client.patch(item_url(MISSING_ID), json=make_payload(1))
     assert response.status_code == 404
     assert response.json() == NOT_FOUND
 
@@ -144,7 +146,7 @@ def test_delete_204_then_404(client: TestClient) -> None:
 
 
 def test_delete_missing_404(client: TestClient) -> None:
-    response = client.delete(item_url(999_999))
+    response = client.delete(item_url(MISSING_ID))
     assert response.status_code == 404
     assert response.json() == NOT_FOUND
 
@@ -164,6 +166,15 @@ def test_update_duplicate_409(client: TestClient) -> None:
     response = client.patch(item_url(second["id"]), json=taken)
     assert response.status_code == 409
     assert response.json() == {"detail": ALREADY_EXISTS}
+
+
+def test_unique_per_owner_201(client: TestClient, other_client: TestClient) -> None:
+    """Uniqueness is per owner: a value one user has does not block another user."""
+    create(client)
+    theirs = make_payload()
+    response = other_client.post(URL, json=theirs)
+    assert response.status_code == 201, response.text
+    assert other_client.get(URL).json() == [response.json()]
 
 
 @pytest.mark.parametrize(
@@ -245,7 +256,7 @@ def test_sort(client: TestClient, field: str) -> None:
 
     ascending = client.get(URL, params={"sort": field})
     assert ascending.status_code == 200
-    assert ascending.json() == sorted(items, key=key)  # ties stay in id order
+    assert ascending.json() == sorted(items, key=key)  # ties stay in creation order
     descending = client.get(URL, params={"sort": f"-{field}"})
     assert descending.json() == sorted(items, key=key, reverse=True)
     assert descending.headers["X-Total-Count"] == "3"

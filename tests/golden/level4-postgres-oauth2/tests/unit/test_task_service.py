@@ -3,6 +3,7 @@
 They run on an in-memory repository: no database, no HTTP.
 """
 
+import uuid
 from collections.abc import Sequence
 
 import pytest
@@ -27,13 +28,13 @@ def anyio_backend() -> str:
 class FakeTaskRepository:
     """Keeps tasks in a dict.
 
-    Like the table, it refuses a unique value that is taken.
+    Like the table, it refuses a unique value that the same owner already uses.
     """
 
     def __init__(self) -> None:
-        self.items: dict[int, Task] = {}
+        self.items: dict[uuid.UUID, Task] = {}
 
-    async def get(self, task_id: int) -> Task | None:
+    async def get(self, task_id: uuid.UUID) -> Task | None:
         return self.items.get(task_id)
 
     async def get_many(
@@ -51,14 +52,14 @@ class FakeTaskRepository:
         return len(await self.get_many(offset=0, limit=len(self.items), owner_id=owner_id))
 
     async def create(self, data: TaskCreate, *, owner_id: int) -> Task:
-        self.check_unique(data.model_dump())
-        item = Task(**data.model_dump(), owner_id=owner_id, id=len(self.items) + 1)
+        self.check_unique(data.model_dump(), owner_id)
+        item = Task(**data.model_dump(), owner_id=owner_id, id=uuid.uuid4())
         self.items[item.id] = item
         return item
 
     async def update(self, item: Task, data: TaskUpdate) -> Task:
         changes = data.model_dump(exclude_unset=True)
-        self.check_unique(changes, skip_id=item.id)
+        self.check_unique(changes, item.owner_id, skip_id=item.id)
         for field, value in changes.items():
             setattr(item, field, value)
         return item
@@ -66,10 +67,14 @@ class FakeTaskRepository:
     async def delete(self, item: Task) -> None:
         del self.items[item.id]
 
-    def check_unique(self, values: dict[str, object], skip_id: int | None = None) -> None:
+    def check_unique(
+        self, values: dict[str, object], owner_id: int, skip_id: uuid.UUID | None = None
+    ) -> None:
         for item in self.items.values():
+            if item.id == skip_id or item.owner_id != owner_id:
+                continue
             for field in UNIQUE_FIELDS:
-                if item.id != skip_id and field in values and getattr(item, field) == values[field]:
+                if field in values and getattr(item, field) == values[field]:
                     raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
 
 
@@ -113,7 +118,7 @@ async def test_get_many_is_the_users_own() -> None:
 
 async def test_get_missing_raises_not_found() -> None:
     with pytest.raises(NotFoundError, match="Task not found"):
-        await service().get(1)
+        await service().get(uuid.uuid4())
 
 
 async def test_other_user_finds_nothing() -> None:
@@ -146,3 +151,5 @@ async def test_taken_value_raises_conflict() -> None:
         await items.create(new(0), owner=user(1))
     with pytest.raises(ConflictError, match="already exists"):
         await items.update(second.id, change(0), user=user(1))
+    # Unique per owner: another user may use the same values.
+    await items.create(new(0), owner=user(2))

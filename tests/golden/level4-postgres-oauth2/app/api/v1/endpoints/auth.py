@@ -47,7 +47,8 @@ async def login(
     """The OAuth2 password flow: a form with `username` (the email) and `password`."""
     user = await service.authenticate(form.username, form.password)
     expires = dt.timedelta(minutes=settings.access_token_expire_minutes)
-    token = create_access_token(str(user.id), settings.secret_key.get_secret_value(), expires)
+    key = settings.secret_key.get_secret_value()
+    token = create_access_token(str(user.id), user.hashed_password, key, expires)
     return Token(access_token=token)
 
 

@@ -3,11 +3,12 @@
 HTTP only: the rules live in TaskService.
 """
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import CurrentUser, IdPath, PaginationDep, TaskServiceDep
+from app.api.deps import CurrentUser, PaginationDep, TaskServiceDep
 from app.schemas.task import TaskCreate, TaskQuery, TaskRead, TaskUpdate
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -49,7 +50,7 @@ async def create_task(
 
 @router.get("/{task_id}")
 async def read_task(
-    task_id: IdPath,
+    task_id: uuid.UUID,
     service: TaskServiceDep,
     current_user: CurrentUser,
 ) -> TaskRead:
@@ -58,7 +59,7 @@ async def read_task(
 
 @router.patch("/{task_id}")
 async def update_task(
-    task_id: IdPath,
+    task_id: uuid.UUID,
     data: TaskUpdate,
     service: TaskServiceDep,
     current_user: CurrentUser,
@@ -68,5 +69,9 @@ async def update_task(
 
 
 @router.delete("/{task_id}", status_code=204)
-async def delete_task(task_id: IdPath, service: TaskServiceDep, current_user: CurrentUser) -> None:
+async def delete_task(
+    task_id: uuid.UUID,
+    service: TaskServiceDep,
+    current_user: CurrentUser,
+) -> None:
     await service.delete(task_id, user=current_user)
