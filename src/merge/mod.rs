@@ -245,6 +245,9 @@ impl<'a> Merge<'a> {
                 forced.push(span_of(&b, op.new_range()));
             }
         }
+        if debug() && !forced.is_empty() {
+            eprintln!("merge: alignments disagree, forced base ranges {forced:?}");
+        }
         let built = if forced.is_empty() {
             first
         } else {
@@ -404,15 +407,29 @@ fn build<'a>(
         .map(|c| cluster::resolve(base, ours, theirs, c, &moved))
         .collect();
     let mut unsafe_clean = duplicated_blocks(base, ours, theirs, &clusters, &resolved);
-    unsafe_clean.extend(duplicated_keys(base, ours, theirs, &clusters, &resolved));
-    unsafe_clean.extend(dropped_blocks(base, ours, theirs, &clusters, &resolved));
-    unsafe_clean.extend(ambiguous_context(
-        ids,
-        &clusters,
-        &resolved,
-        (ours_edits, theirs_edits),
-    ));
-    unsafe_clean.extend(moved_and_deleted(base, ours, theirs, &clusters, &resolved));
+    debug_rule("duplicated_blocks", &unsafe_clean, &clusters);
+    let d = duplicated_keys(base, ours, theirs, &clusters, &resolved);
+    debug_rule("duplicated_keys", &d, &clusters);
+    unsafe_clean.extend(d);
+    let d = dropped_blocks(base, ours, theirs, &clusters, &resolved);
+    debug_rule("dropped_blocks", &d, &clusters);
+    unsafe_clean.extend(d);
+    let d = ambiguous_context(ids, &clusters, &resolved, (ours_edits, theirs_edits));
+    debug_rule("ambiguous_context", &d, &clusters);
+    unsafe_clean.extend(d);
+    let d = moved_and_deleted(base, ours, theirs, &clusters, &resolved);
+    debug_rule("moved_and_deleted", &d, &clusters);
+    unsafe_clean.extend(d);
+    if debug() {
+        for (c, h) in clusters.iter().zip(&resolved) {
+            if matches!(h, Hunk::Conflict { .. }) {
+                eprintln!(
+                    "merge: cluster {}..{} conflicts in resolve (forced: {}): {:?}",
+                    c.start, c.end, c.conflict, c.members
+                );
+            }
+        }
+    }
     for i in unsafe_clean {
         clusters[i].conflict = true;
         resolved[i] = cluster::resolve(base, ours, theirs, &clusters[i], &moved);
@@ -451,6 +468,25 @@ fn build<'a>(
         (pos, base.lines.len()),
     );
     built
+}
+
+/// Whether `FB_MERGE_DEBUG` is set: the merge then says on stderr which rule made each cluster
+/// conflict (alignments disagreeing, a check forcing it, or the cluster's own resolution).
+fn debug() -> bool {
+    static DEBUG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *DEBUG.get_or_init(|| std::env::var_os("FB_MERGE_DEBUG").is_some())
+}
+
+/// With [`debug`], names the clusters `rule` forced to conflict.
+fn debug_rule(rule: &str, hits: &[usize], clusters: &[Cluster]) {
+    if !hits.is_empty() && debug() {
+        for &i in hits {
+            eprintln!(
+                "merge: {rule} forces cluster {}..{}",
+                clusters[i].start, clusters[i].end
+            );
+        }
+    }
 }
 
 /// Joins the clusters that meet each forced base range into one forced conflict over it. A range
@@ -828,6 +864,9 @@ fn dropped_blocks<'a>(
     out
 }
 
+/// Where each line (by number) occurs in a text.
+type LineIndex = HashMap<u32, Vec<usize>>;
+
 /// Most lines of context looked at on each side of a change to find where it is.
 const MAX_CONTEXT: usize = 12;
 
@@ -951,11 +990,93 @@ fn ambiguous_context(
             }
             k += 1;
         };
+        let other_edits = if which == 1 { ours_edits } else { theirs_edits };
+        let ambiguous = ambiguous
+            && !pinned_between_anchors(
+                ids,
+                (other, other_counts),
+                (base_at, other_at),
+                other_edits,
+                (c.start, c.end),
+            );
+        if ambiguous && debug() {
+            let window = &ids.base[c.start.saturating_sub(k)..(c.end + k).min(n)];
+            eprintln!(
+                "merge: ambiguous_context {}..{} k={k} in_base={} in_other={}",
+                c.start,
+                c.end,
+                count(&ids.base, base_at, window),
+                count(other, other_at, window)
+            );
+        }
         if ambiguous {
             out.push(i);
         }
     }
     out
+}
+
+/// Whether a change at base lines `start..end` is pinned to one copy of its context by the lines
+/// around it that are unique in the base and in the other side and that the other side's diff
+/// keeps (its anchors: the nearest such line above the change and below it, or the file's ends).
+///
+/// The rule: between those two anchors the base holds the change's context (its nearest lines,
+/// up to `MAX_CONTEXT` each way) exactly once, the other side holds it exactly once too, and
+/// that copy is where the other side's diff puts the change. Then the change has one place to go
+/// whatever alignment keeps the anchors: any other copy of the context the other side has (one it
+/// added, as a new async twin of a class) or lost (a look-alike function it deleted) lies outside
+/// the anchors, on the far side of a line both texts hold once, so it cannot be the copy the
+/// change was made in. An alignment that drops an anchor instead is a different alignment, and
+/// [`Merge::compute`] compares the result under a second one. Twins with no unique line between
+/// them (two identical jobs) hold the context twice between the same anchors and stay ambiguous.
+fn pinned_between_anchors(
+    ids: &Interned,
+    (other, other_counts): (&[u32], &[u32]),
+    (base_at, other_at): (&LineIndex, &LineIndex),
+    other_edits: &[Edit],
+    (start, end): (usize, usize),
+) -> bool {
+    let kept = |i: usize| !other_edits.iter().any(|e| e.base.0 <= i && i < e.base.1);
+    let anchor = |i: &usize| {
+        let id = ids.base[*i] as usize;
+        ids.base_counts[id] == 1 && other_counts[id] == 1 && kept(*i)
+    };
+    let n = ids.base.len();
+    let above = (0..start).rev().find(anchor);
+    let below = (end..n).find(anchor);
+    let (Some(lo_other), Some(hi_other)) = (
+        above.map_or(Some(0), |a| side_position(other_edits, a)),
+        below.map_or(Some(other.len()), |z| side_position(other_edits, z)),
+    ) else {
+        return false;
+    };
+    let (lo, hi) = (above.map_or(0, |a| a + 1), below.unwrap_or(n));
+    let Some(at) = side_position(other_edits, start) else {
+        return false;
+    };
+    // Occurrences of `window` in `text` that lie wholly within `lo..hi`.
+    let within = |text: &[u32], index: &LineIndex, window: &[u32], lo, hi| {
+        let starts = window.first().and_then(|f| index.get(f));
+        starts.map_or(Vec::new(), |starts| {
+            starts
+                .iter()
+                .copied()
+                .filter(|&p| lo <= p && p + window.len() <= hi)
+                .filter(|&p| text.get(p..p + window.len()) == Some(window))
+                .collect::<Vec<usize>>()
+        })
+    };
+    let lo_other = lo_other + usize::from(above.is_some());
+    (1..=MAX_CONTEXT).any(|k| {
+        let from = start.saturating_sub(k).max(lo);
+        let window = &ids.base[from..(end + k).min(hi)];
+        if window.is_empty() {
+            return false;
+        }
+        let in_base = within(&ids.base, base_at, window, lo, hi);
+        let in_other = within(other, other_at, window, lo_other, hi_other);
+        in_base.len() == 1 && in_other.len() == 1 && in_other[0] + (start - from) == at
+    })
 }
 
 /// Where a side's diff puts base position `at` (the gap before base line `at`): the same gap in
@@ -977,6 +1098,14 @@ fn side_position(edits: &[Edit], at: usize) -> Option<usize> {
 /// Clusters where one side adds a line it moved from a base line that the other side deleted or
 /// changed. Merging it cleanly would keep the line at its new place and silently undo the other
 /// side's deletion (or drop its change); so the cluster at the move's target conflicts.
+///
+/// Not when the other side's change of that line is one this side made too, word for word, and it
+/// writes new lines there ([`rewritten_alike`]: both turned `flask --debug run` into `flask run
+/// --debug`). Then the line is no move: this side rewrote it in place exactly as the other did,
+/// so nothing of the other side's change is dropped or undone, and the copy of the old line it
+/// writes elsewhere (an example quoting the old form) is new text of its own, merged like any
+/// other insertion. A change that only deletes is not enough: moving a line away deletes it too,
+/// so two deletions that agree can still be a move against a deletion.
 fn moved_and_deleted<'a>(
     base: &Text<'a>,
     ours: &Text<'a>,
@@ -1031,17 +1160,17 @@ fn moved_and_deleted<'a>(
                     if e.base.0 <= i && i < e.base.1 {
                         return false;
                     }
-                    // The other side deleted or changed base line i, and does not add it itself
-                    // where this side does.
                     // The other side deleted or changed base line i (or, among look-alike
                     // lines, one it could be: its claim), and does not add it itself where
-                    // this side does.
-                    let gone = theirs_edits.iter().any(|(o, _)| {
+                    // this side does; unless both sides rewrote that place alike (see the doc
+                    // comment).
+                    let gone = theirs_edits.iter().any(|(o, oc)| {
                         o.claim.0 <= i
                             && i < o.claim.1
                             && !other_text.lines[o.edit.side.0..o.edit.side.1]
                                 .iter()
                                 .any(|x| x.trim() == l)
+                            && !rewritten_alike(&clusters[*oc], &resolved[*oc], side)
                     });
                     let follows = theirs_edits.iter().any(|(o, oc)| {
                         oc == ci
@@ -1060,6 +1189,20 @@ fn moved_and_deleted<'a>(
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Whether `cluster` is a change both sides made alike (resolved as [`Origin::Both`]) that holds
+/// an edit of `side` and writes new lines: not a deletion on both sides.
+fn rewritten_alike(cluster: &Cluster, resolved: &Hunk<'_>, side: Side) -> bool {
+    matches!(
+        resolved,
+        Hunk::Clean {
+            origin: Origin::Both,
+            ..
+        }
+    ) && cluster.members.iter().any(|m| m.side == side)
+        && cluster.members.iter().any(|m| m.side != side)
+        && cluster.members.iter().all(|m| !m.edit.is_deletion())
 }
 
 /// Whose final-newline state the result takes: the side that wrote the last line, or a three-way
