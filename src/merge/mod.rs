@@ -27,6 +27,7 @@ mod diff;
 mod moves;
 mod text;
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use similar::Algorithm;
@@ -406,12 +407,13 @@ fn build<'a>(
         .iter()
         .map(|c| cluster::resolve(base, ours, theirs, c, &moved))
         .collect();
-    let mut unsafe_clean = duplicated_blocks(base, ours, theirs, &clusters, &resolved);
+    let checked = Checked::new((base, ours, theirs), &clusters, &resolved);
+    let mut unsafe_clean = duplicated_blocks(&checked);
     debug_rule("duplicated_blocks", &unsafe_clean, &clusters);
-    let d = duplicated_keys(base, ours, theirs, &clusters, &resolved);
+    let d = duplicated_keys(&checked);
     debug_rule("duplicated_keys", &d, &clusters);
     unsafe_clean.extend(d);
-    let d = dropped_blocks(base, ours, theirs, &clusters, &resolved);
+    let d = dropped_blocks(&checked);
     debug_rule("dropped_blocks", &d, &clusters);
     unsafe_clean.extend(d);
     let d = ambiguous_context(ids, &clusters, &resolved, (ours_edits, theirs_edits));
@@ -598,19 +600,110 @@ fn solid<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-/// The lines a merge would write if its clean clusters were all it had (conflicts left out).
-fn clean_result<'a>(base: &Text<'a>, clusters: &[Cluster], resolved: &[Hunk<'a>]) -> Vec<&'a str> {
-    let mut result: Vec<&'a str> = Vec::new();
-    let mut pos = 0;
-    for (c, h) in clusters.iter().zip(resolved) {
-        result.extend_from_slice(&base.lines[pos..c.start]);
-        if let Hunk::Clean { lines, .. } = h {
-            result.extend_from_slice(lines);
+/// What the checks after resolution look at: the clusters, how each resolved, and, built on
+/// first need and then shared by every check, the lines a merge would write if its clean
+/// clusters were all it had (conflicts left out).
+struct Checked<'c, 'a> {
+    base: &'c Text<'a>,
+    ours: &'c Text<'a>,
+    theirs: &'c Text<'a>,
+    clusters: &'c [Cluster],
+    resolved: &'c [Hunk<'a>],
+    result: OnceCell<Vec<&'a str>>,
+    solid_result: OnceCell<Vec<&'a str>>,
+    solid_sides: OnceCell<(Vec<&'a str>, Vec<&'a str>)>,
+}
+
+impl<'c, 'a> Checked<'c, 'a> {
+    fn new(
+        (base, ours, theirs): (&'c Text<'a>, &'c Text<'a>, &'c Text<'a>),
+        clusters: &'c [Cluster],
+        resolved: &'c [Hunk<'a>],
+    ) -> Self {
+        Checked {
+            base,
+            ours,
+            theirs,
+            clusters,
+            resolved,
+            result: OnceCell::new(),
+            solid_result: OnceCell::new(),
+            solid_sides: OnceCell::new(),
         }
-        pos = c.end;
     }
-    result.extend_from_slice(&base.lines[pos..]);
-    result
+
+    /// The clean clusters' merge: base lines between clusters, each clean cluster's lines.
+    fn result(&self) -> &[&'a str] {
+        self.result.get_or_init(|| {
+            let mut result: Vec<&'a str> = Vec::with_capacity(self.base.lines.len());
+            let mut pos = 0;
+            for (c, h) in self.clusters.iter().zip(self.resolved) {
+                result.extend_from_slice(&self.base.lines[pos..c.start]);
+                if let Hunk::Clean { lines, .. } = h {
+                    result.extend_from_slice(lines);
+                }
+                pos = c.end;
+            }
+            result.extend_from_slice(&self.base.lines[pos..]);
+            result
+        })
+    }
+
+    /// [`Self::result`] as [`solid`] lines.
+    fn solid_result(&self) -> &[&'a str] {
+        self.solid_result.get_or_init(|| solid(self.result()))
+    }
+
+    /// Ours' and theirs' [`solid`] lines.
+    fn solid_sides(&self) -> (&[&'a str], &[&'a str]) {
+        let (o, t) = self
+            .solid_sides
+            .get_or_init(|| (solid(&self.ours.lines), solid(&self.theirs.lines)));
+        (o, t)
+    }
+
+    fn text(&self, side: Side) -> &'c Text<'a> {
+        if side == Side::Ours {
+            self.ours
+        } else {
+            self.theirs
+        }
+    }
+
+    /// The keys (`keys` of the lines each edit adds) that each clean cluster adds on `side`,
+    /// with the clusters adding each.
+    fn added<K: std::hash::Hash + Eq>(
+        &self,
+        side: Side,
+        keys: impl Fn(&[&'a str]) -> Vec<K>,
+    ) -> HashMap<K, Vec<usize>> {
+        let text = self.text(side);
+        let mut map: HashMap<K, Vec<usize>> = HashMap::new();
+        for (i, c) in self.clusters.iter().enumerate() {
+            if matches!(self.resolved[i], Hunk::Conflict { .. }) {
+                continue;
+            }
+            for e in cluster::of(c, side) {
+                for k in keys(&text.lines[e.side.0..e.side.1]) {
+                    map.entry(k).or_default().push(i);
+                }
+            }
+        }
+        map
+    }
+}
+
+/// The keys both sides add, with the clusters adding each on each side, where some cluster of
+/// ours adding it is not one of theirs' (added at one place by both is one identical change).
+fn shared<'m, K: std::hash::Hash + Eq>(
+    by_ours: &'m HashMap<K, Vec<usize>>,
+    by_theirs: &'m HashMap<K, Vec<usize>>,
+) -> Vec<(&'m K, &'m [usize], &'m [usize])> {
+    by_ours
+        .iter()
+        .filter_map(|(k, o)| by_theirs.get(k).map(|t| (k, o.as_slice(), t.as_slice())))
+        .filter(|(_, o, t)| o.iter().any(|i| !t.contains(i)))
+        .collect()
 }
 
 /// How often `key` occurs as a run in `lines`.
@@ -622,14 +715,8 @@ fn count_block(lines: &[&str], key: &[&str]) -> usize {
 /// (three neighbouring lines, two of them wordy) in different places, as when both move a function to
 /// different places or both add the same helper at different points. Only the clusters that add
 /// the block conflict; the unchanged lines between them stay clean.
-fn duplicated_blocks<'a>(
-    base: &Text<'a>,
-    ours: &Text<'a>,
-    theirs: &Text<'a>,
-    clusters: &[Cluster],
-    resolved: &[Hunk<'a>],
-) -> Vec<usize> {
-    let pairs = |lines: &[&'a str]| -> Vec<Pair<'a>> {
+fn duplicated_blocks(checked: &Checked<'_, '_>) -> Vec<usize> {
+    fn pairs<'a>(lines: &[&'a str]) -> Vec<Pair<'a>> {
         let nb = solid(lines);
         let size = nb.len().min(3);
         if size < 2 {
@@ -639,41 +726,23 @@ fn duplicated_blocks<'a>(
             .filter(|w| w.iter().filter(|l| wordy(l)).count() >= 2)
             .map(<[&str]>::to_vec)
             .collect()
-    };
+    }
     // The blocks each clean cluster adds, per side.
-    let added = |side: Side, text: &Text<'a>| -> HashMap<Pair<'a>, Vec<usize>> {
-        let mut map: HashMap<_, Vec<usize>> = HashMap::new();
-        for (i, c) in clusters.iter().enumerate() {
-            if matches!(resolved[i], Hunk::Conflict { .. }) {
-                continue;
-            }
-            for e in cluster::of(c, side) {
-                for p in pairs(&text.lines[e.side.0..e.side.1]) {
-                    map.entry(p).or_default().push(i);
-                }
-            }
-        }
-        map
-    };
-    let (by_ours, by_theirs) = (added(Side::Ours, ours), added(Side::Theirs, theirs));
-    let shared: Vec<(&Pair<'a>, &Vec<usize>, &Vec<usize>)> = by_ours
-        .iter()
-        .filter_map(|(k, o)| by_theirs.get(k).map(|t| (k, o, t)))
-        .filter(|(_, o, t)| o.iter().any(|i| !t.contains(i)))
-        .collect();
+    let by_ours = checked.added(Side::Ours, pairs);
+    if by_ours.is_empty() {
+        return Vec::new();
+    }
+    let by_theirs = checked.added(Side::Theirs, pairs);
+    let shared = shared(&by_ours, &by_theirs);
     if shared.is_empty() {
         return Vec::new();
     }
     // A block is written twice when the result has it more often than either side.
-    let (result, in_ours, in_theirs) = (
-        solid(&clean_result(base, clusters, resolved)),
-        solid(&ours.lines),
-        solid(&theirs.lines),
-    );
+    let (result, (in_ours, in_theirs)) = (checked.solid_result(), checked.solid_sides());
     let mut out = Vec::new();
     for (key, o, t) in shared {
-        let r = count_block(&result, key);
-        if r > count_block(&in_ours, key).max(count_block(&in_theirs, key)) {
+        let r = count_block(result, key);
+        if r > count_block(in_ours, key).max(count_block(in_theirs, key)) {
             out.extend(o.iter().chain(t.iter()).copied());
         }
     }
@@ -747,56 +816,38 @@ fn parent_line(lines: &[&str], i: usize) -> Option<usize> {
 /// since a table cannot hold one key twice. Only the clusters that add the entry conflict, so an
 /// entry one side adds twice on purpose (its own count) stays clean, and so does an entry both add
 /// at the same point (one cluster, merged as an identical change).
-fn duplicated_keys<'a>(
-    base: &Text<'a>,
-    ours: &Text<'a>,
-    theirs: &Text<'a>,
-    clusters: &[Cluster],
-    resolved: &[Hunk<'a>],
-) -> Vec<usize> {
-    let added = |side: Side, text: &Text<'a>| -> HashMap<&'a str, Vec<usize>> {
-        let mut map: HashMap<_, Vec<usize>> = HashMap::new();
-        for (i, c) in clusters.iter().enumerate() {
-            if matches!(resolved[i], Hunk::Conflict { .. }) {
-                continue;
-            }
-            for e in cluster::of(c, side) {
-                for l in solid(&text.lines[e.side.0..e.side.1]) {
-                    if key_line(l) {
-                        map.entry(entry(l)).or_default().push(i);
-                    }
-                }
-            }
-        }
-        map
-    };
-    let by_ours = added(Side::Ours, ours);
+fn duplicated_keys(checked: &Checked<'_, '_>) -> Vec<usize> {
+    fn keys<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+        solid(lines)
+            .into_iter()
+            .filter(|l| key_line(l))
+            .map(entry)
+            .collect()
+    }
+    let by_ours = checked.added(Side::Ours, keys);
     if by_ours.is_empty() {
         return Vec::new();
     }
-    let by_theirs = added(Side::Theirs, theirs);
-    let shared: Vec<(&&'a str, &Vec<usize>, &Vec<usize>)> = by_ours
-        .iter()
-        .filter_map(|(k, o)| by_theirs.get(k).map(|t| (k, o, t)))
-        .filter(|(_, o, t)| o.iter().any(|i| !t.contains(i)))
-        .collect();
+    let by_theirs = checked.added(Side::Theirs, keys);
+    let shared = shared(&by_ours, &by_theirs);
     if shared.is_empty() {
         return Vec::new();
     }
     let count = |lines: &[&str], key: &str| lines.iter().filter(|l| entry(l) == key).count();
-    let result = clean_result(base, clusters, resolved);
+    let (base, ours, theirs) = (checked.base, checked.ours, checked.theirs);
+    let result = checked.result();
     let mut out = Vec::new();
     for (key, o, t) in shared {
         if count(&base.lines, key) > 0 {
             continue;
         }
-        if count(&result, key) <= count(&ours.lines, key).max(count(&theirs.lines, key)) {
+        if count(result, key) <= count(&ours.lines, key).max(count(&theirs.lines, key)) {
             continue;
         }
         // Twice in one table: two copies under the same parent line.
         let mut parents: Vec<Option<usize>> = (0..result.len())
             .filter(|&i| entry(result[i]) == *key)
-            .map(|i| parent_line(&result, i))
+            .map(|i| parent_line(result, i))
             .collect();
         let n = parents.len();
         parents.sort_unstable();
@@ -815,17 +866,12 @@ fn duplicated_keys<'a>(
 /// and the result holds the block fewer times than either side does (two look-alike sections
 /// both sides removed one of, which the result removes both of). Which copy each side removed is
 /// its alignment's guess, so the clusters that remove it conflict.
-fn dropped_blocks<'a>(
-    base: &Text<'a>,
-    ours: &Text<'a>,
-    theirs: &Text<'a>,
-    clusters: &[Cluster],
-    resolved: &[Hunk<'a>],
-) -> Vec<usize> {
+fn dropped_blocks<'a>(checked: &Checked<'_, 'a>) -> Vec<usize> {
+    let base = checked.base;
     // The blocks each clean cluster removes from the base, either side.
     let mut removed: HashMap<Pair<'a>, Vec<usize>> = HashMap::new();
-    for (i, c) in clusters.iter().enumerate() {
-        if matches!(resolved[i], Hunk::Conflict { .. }) {
+    for (i, c) in checked.clusters.iter().enumerate() {
+        if matches!(checked.resolved[i], Hunk::Conflict { .. }) {
             continue;
         }
         for side in [Side::Ours, Side::Theirs] {
@@ -846,15 +892,10 @@ fn dropped_blocks<'a>(
     if removed.is_empty() {
         return Vec::new();
     }
-    let (result, in_ours, in_theirs) = (
-        solid(&clean_result(base, clusters, resolved)),
-        solid(&ours.lines),
-        solid(&theirs.lines),
-    );
+    let (result, (in_ours, in_theirs)) = (checked.solid_result(), checked.solid_sides());
     let mut out = Vec::new();
     for (key, by) in removed {
-        if count_block(&result, &key)
-            < count_block(&in_ours, &key).min(count_block(&in_theirs, &key))
+        if count_block(result, &key) < count_block(in_ours, &key).min(count_block(in_theirs, &key))
         {
             out.extend(by);
         }
