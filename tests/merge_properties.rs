@@ -250,6 +250,100 @@ proptest! {
         prop_assert!(matches!(out, Outcome::Conflicted { .. }), "{out:?}");
     }
 
+    /// Anchored-context refinement: two look-alike classes share a body; ours edits a line of
+    /// one of them while theirs deletes a class, appends a renamed copy of one, or both (with or
+    /// without unique headers and a unique line after them). A clean merge is only ever the
+    /// intended one: the edit in its own class, the deletion or copy applied; an edit inside the
+    /// class theirs deleted, or one whose copies no unique line tells apart, conflicts.
+    #[test]
+    fn an_edit_beside_a_copied_or_deleted_look_alike_lands_in_its_own_copy(
+        n in 2..16usize, line in 0..16usize, edited_second in any::<bool>(),
+        action in 0..3usize, other_second in any::<bool>(), headers in any::<bool>(), tail in any::<bool>(),
+    ) {
+        let line = line % n;
+        let body: Vec<String> = (0..n).map(|i| format!("    field_{i}: int = {i}")).collect();
+        let header = |k: usize| if headers { format!("class Model{k}:") } else { "class Model:".to_string() };
+        // base: [header0, body..., "", header1, body..., ("", "def tail(): ...")]
+        let class = |k: usize| { let mut c = vec![header(k)]; c.extend(body.iter().cloned()); c };
+        let mut base = class(0);
+        base.push(String::new());
+        base.extend(class(1));
+        if tail { base.push(String::new()); base.push("def tail() -> None: ...".to_string()); }
+        let start = |k: usize| if k == 0 { 0 } else { n + 2 };
+        let target = start(usize::from(edited_second)) + 1 + line;
+        let edit = |lines: &mut Vec<String>, at: usize| lines[at] = format!("{}  # edited", lines[at]);
+        let mut ours = base.clone();
+        edit(&mut ours, target);
+        let k = usize::from(other_second);
+        let mut theirs = base.clone();
+        let mut intended = base.clone();
+        edit(&mut intended, target);
+        let copy: Vec<String> = std::iter::once(String::new()).chain(std::iter::once("class Copy:".to_string())).chain(body.iter().cloned()).collect();
+        // Without unique headers, or with the copy appended right where the deleted class was,
+        // deleting a class and appending a copy reads as renaming a header: the scripted intent
+        // is not in the text.
+        prop_assume!((headers && tail) || action != 2);
+        let deleted_own = action != 1 && k == usize::from(edited_second);
+        if action != 1 {
+            // Delete class k with the blank line that separates it.
+            let (s, e) = if k == 0 { (0, n + 2) } else { (n + 1, 2 * n + 3) };
+            theirs.drain(s..e);
+            if !deleted_own { intended.drain(s..e); }
+        }
+        if action != 0 {
+            theirs.extend(copy.iter().cloned());
+            intended.extend(copy.iter().cloned());
+        }
+        let out = merge(&join(&base, false), &join(&ours, false), &join(&theirs, false));
+        if let Outcome::Clean(text) = &out {
+            prop_assert!(!deleted_own, "edit inside the deleted class merged: {}", String::from_utf8_lossy(text));
+            prop_assert_eq!(String::from_utf8_lossy(text).into_owned(), String::from_utf8(join(&intended, false)).unwrap());
+        }
+        if deleted_own || (!headers && action != 1) {
+            prop_assert!(matches!(out, Outcome::Conflicted { .. }), "{out:?}");
+        }
+    }
+
+    /// Move-versus-delete rule and its exception: theirs writes line `X` somewhere new and removes
+    /// it at its place. When ours deletes `X` too, that is a move against a deletion and conflicts;
+    /// when both rewrote `X` at its place into the same new line, the copy is theirs' new text and
+    /// the merge is clean and equal to theirs plus ours' other changes.
+    #[test]
+    fn a_moved_line_against_a_deletion_conflicts_but_a_line_rewritten_alike_merges(
+        n in 3..10usize, at in 0..10usize, to in 0..10usize, rewrite in any::<bool>(), far_edit in any::<bool>(),
+    ) {
+        let (at, to) = (at % n, to % (n + 1));
+        // At least two lines between the two places, or the rewrite could as well be read as
+        // moving those lines (as cheap an alignment, and a real conflict).
+        prop_assume!(if to > at { to - at >= 3 } else { at - to >= 2 });
+        let mut base: Vec<String> = (0..n).map(|i| format!("    run step_{i} --quiet")).collect();
+        base.push("done".to_string());
+        let x = "    flask --app hello --debug run".to_string();
+        base.insert(at, x.clone());
+        let changed = |lines: &mut Vec<String>| {
+            if rewrite { lines[at] = "    flask --app hello run --debug".to_string(); } else { lines.remove(at); }
+        };
+        let mut ours = base.clone();
+        changed(&mut ours);
+        let mut theirs = base.clone();
+        changed(&mut theirs);
+        let pos = if to > at { to - usize::from(!rewrite) } else { to };
+        theirs.insert(pos, x.clone());
+        let last = ours.len() - 1;
+        if far_edit { ours[last] = "done  # edited".to_string(); }
+        let out = merge(&join(&base, false), &join(&ours, false), &join(&theirs, false));
+        if rewrite {
+            let mut intended = theirs.clone();
+            if far_edit { let l = intended.len() - 1; intended[l] = "done  # edited".to_string(); }
+            match &out {
+                Outcome::Clean(text) => prop_assert_eq!(String::from_utf8_lossy(text).into_owned(), String::from_utf8(join(&intended, false)).unwrap()),
+                other => prop_assert!(false, "{other:?}"),
+            }
+        } else {
+            prop_assert!(matches!(out, Outcome::Conflicted { .. }), "{out:?}");
+        }
+    }
+
     /// Trimming: a conflict never starts or ends with a line both sides have there.
     #[test]
     fn conflicts_are_trimmed(

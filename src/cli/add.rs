@@ -8,9 +8,9 @@ use crate::ops::add::{AddOptions, Addition};
 use crate::pack::options::split_list;
 use crate::ui::Shell;
 
+// The help's list of features is added by `super::parse`, only when help is asked for.
 /// Add features, or a resource, to the project, three-way merged into your files
 #[derive(Debug, clap::Args)]
-#[command(after_help = after_help())]
 pub struct Args {
     /// Features to add (the pack's `features` option), or `resource` followed by a resource spec
     #[arg(required = true, value_name = "FEATURE")]
@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 /// Examples, and the built-in pack's features with what its `features` option says of them.
-fn after_help() -> String {
+pub(super) fn after_help() -> String {
     let features = crate::source::builtin_pack()
         .ok()
         .and_then(|pack| {

@@ -69,14 +69,18 @@ pub enum Outcome {
 /// 0 done, 1 done but needs the user, 2 error (nothing changed); `merge-file`: 0 clean, 1-127
 /// conflicts, 255 error.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     let verbosity = match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,
         (_, true) => Verbosity::Verbose,
         _ => Verbosity::Normal,
     };
     let shell = Shell::new(verbosity, cli.color);
-    crate::apply::install_interrupt_handler();
+    // `merge-file` writes its one file by rename (atomic) and starts no transaction: it needs no
+    // handler, and starting one (a thread) is a sizeable part of a per-file merge driver's time.
+    if !matches!(cli.command, Command::MergeFile(_)) {
+        crate::apply::install_interrupt_handler();
+    }
     // `merge-file` counts conflicts in its exit status (1-127), so its errors need a code no count
     // can take: 255, as git's.
     let error_code = match cli.command {
@@ -106,6 +110,22 @@ pub fn main() -> ExitCode {
             ExitCode::from(error_code)
         }
     }
+}
+
+/// The parsed command line. `fb add`'s help lists the built-in pack's features, which takes
+/// loading the pack: that is done only when help may be shown, not at every start (a per-file
+/// `fb merge-file` would pay for it otherwise).
+fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    if std::env::args_os()
+        .skip(1)
+        .any(|a| a == "-h" || a == "--help" || a == "help")
+    {
+        command = command.mut_subcommand("add", |c| c.after_help(add::after_help()));
+    }
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Parses `--set KEY=VALUE` flags.

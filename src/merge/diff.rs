@@ -236,6 +236,12 @@ fn align(
     if bl == bh || sl == sh {
         return;
     }
+    // Equal ranges match whole, as any alignment matches them (most gaps between anchors are
+    // unchanged: this skips their counting and a Myers diff each).
+    if bh - bl == sh - sl && b[bl..bh] == s[sl..sh] {
+        out.push((bl, sl, bh - bl));
+        return;
+    }
     for (i, &id) in b.iter().enumerate().take(bh).skip(bl) {
         scratch.in_base[id as usize] += 1;
         scratch.at_base[id as usize] = i;

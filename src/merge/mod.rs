@@ -27,6 +27,7 @@ mod diff;
 mod moves;
 mod text;
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use similar::Algorithm;
@@ -245,6 +246,9 @@ impl<'a> Merge<'a> {
                 forced.push(span_of(&b, op.new_range()));
             }
         }
+        if debug() && !forced.is_empty() {
+            eprintln!("merge: alignments disagree, forced base ranges {forced:?}");
+        }
         let built = if forced.is_empty() {
             first
         } else {
@@ -403,16 +407,31 @@ fn build<'a>(
         .iter()
         .map(|c| cluster::resolve(base, ours, theirs, c, &moved))
         .collect();
-    let mut unsafe_clean = duplicated_blocks(base, ours, theirs, &clusters, &resolved);
-    unsafe_clean.extend(duplicated_keys(base, ours, theirs, &clusters, &resolved));
-    unsafe_clean.extend(dropped_blocks(base, ours, theirs, &clusters, &resolved));
-    unsafe_clean.extend(ambiguous_context(
-        ids,
-        &clusters,
-        &resolved,
-        (ours_edits, theirs_edits),
-    ));
-    unsafe_clean.extend(moved_and_deleted(base, ours, theirs, &clusters, &resolved));
+    let checked = Checked::new((base, ours, theirs), &clusters, &resolved);
+    let mut unsafe_clean = duplicated_blocks(&checked);
+    debug_rule("duplicated_blocks", &unsafe_clean, &clusters);
+    let d = duplicated_keys(&checked);
+    debug_rule("duplicated_keys", &d, &clusters);
+    unsafe_clean.extend(d);
+    let d = dropped_blocks(&checked);
+    debug_rule("dropped_blocks", &d, &clusters);
+    unsafe_clean.extend(d);
+    let d = ambiguous_context(ids, &clusters, &resolved, (ours_edits, theirs_edits));
+    debug_rule("ambiguous_context", &d, &clusters);
+    unsafe_clean.extend(d);
+    let d = moved_and_deleted(base, ours, theirs, &clusters, &resolved);
+    debug_rule("moved_and_deleted", &d, &clusters);
+    unsafe_clean.extend(d);
+    if debug() {
+        for (c, h) in clusters.iter().zip(&resolved) {
+            if matches!(h, Hunk::Conflict { .. }) {
+                eprintln!(
+                    "merge: cluster {}..{} conflicts in resolve (forced: {}): {:?}",
+                    c.start, c.end, c.conflict, c.members
+                );
+            }
+        }
+    }
     for i in unsafe_clean {
         clusters[i].conflict = true;
         resolved[i] = cluster::resolve(base, ours, theirs, &clusters[i], &moved);
@@ -451,6 +470,25 @@ fn build<'a>(
         (pos, base.lines.len()),
     );
     built
+}
+
+/// Whether `FB_MERGE_DEBUG` is set: the merge then says on stderr which rule made each cluster
+/// conflict (alignments disagreeing, a check forcing it, or the cluster's own resolution).
+fn debug() -> bool {
+    static DEBUG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *DEBUG.get_or_init(|| std::env::var_os("FB_MERGE_DEBUG").is_some())
+}
+
+/// With [`debug`], names the clusters `rule` forced to conflict.
+fn debug_rule(rule: &str, hits: &[usize], clusters: &[Cluster]) {
+    if !hits.is_empty() && debug() {
+        for &i in hits {
+            eprintln!(
+                "merge: {rule} forces cluster {}..{}",
+                clusters[i].start, clusters[i].end
+            );
+        }
+    }
 }
 
 /// Joins the clusters that meet each forced base range into one forced conflict over it. A range
@@ -562,19 +600,110 @@ fn solid<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-/// The lines a merge would write if its clean clusters were all it had (conflicts left out).
-fn clean_result<'a>(base: &Text<'a>, clusters: &[Cluster], resolved: &[Hunk<'a>]) -> Vec<&'a str> {
-    let mut result: Vec<&'a str> = Vec::new();
-    let mut pos = 0;
-    for (c, h) in clusters.iter().zip(resolved) {
-        result.extend_from_slice(&base.lines[pos..c.start]);
-        if let Hunk::Clean { lines, .. } = h {
-            result.extend_from_slice(lines);
+/// What the checks after resolution look at: the clusters, how each resolved, and, built on
+/// first need and then shared by every check, the lines a merge would write if its clean
+/// clusters were all it had (conflicts left out).
+struct Checked<'c, 'a> {
+    base: &'c Text<'a>,
+    ours: &'c Text<'a>,
+    theirs: &'c Text<'a>,
+    clusters: &'c [Cluster],
+    resolved: &'c [Hunk<'a>],
+    result: OnceCell<Vec<&'a str>>,
+    solid_result: OnceCell<Vec<&'a str>>,
+    solid_sides: OnceCell<(Vec<&'a str>, Vec<&'a str>)>,
+}
+
+impl<'c, 'a> Checked<'c, 'a> {
+    fn new(
+        (base, ours, theirs): (&'c Text<'a>, &'c Text<'a>, &'c Text<'a>),
+        clusters: &'c [Cluster],
+        resolved: &'c [Hunk<'a>],
+    ) -> Self {
+        Checked {
+            base,
+            ours,
+            theirs,
+            clusters,
+            resolved,
+            result: OnceCell::new(),
+            solid_result: OnceCell::new(),
+            solid_sides: OnceCell::new(),
         }
-        pos = c.end;
     }
-    result.extend_from_slice(&base.lines[pos..]);
-    result
+
+    /// The clean clusters' merge: base lines between clusters, each clean cluster's lines.
+    fn result(&self) -> &[&'a str] {
+        self.result.get_or_init(|| {
+            let mut result: Vec<&'a str> = Vec::with_capacity(self.base.lines.len());
+            let mut pos = 0;
+            for (c, h) in self.clusters.iter().zip(self.resolved) {
+                result.extend_from_slice(&self.base.lines[pos..c.start]);
+                if let Hunk::Clean { lines, .. } = h {
+                    result.extend_from_slice(lines);
+                }
+                pos = c.end;
+            }
+            result.extend_from_slice(&self.base.lines[pos..]);
+            result
+        })
+    }
+
+    /// [`Self::result`] as [`solid`] lines.
+    fn solid_result(&self) -> &[&'a str] {
+        self.solid_result.get_or_init(|| solid(self.result()))
+    }
+
+    /// Ours' and theirs' [`solid`] lines.
+    fn solid_sides(&self) -> (&[&'a str], &[&'a str]) {
+        let (o, t) = self
+            .solid_sides
+            .get_or_init(|| (solid(&self.ours.lines), solid(&self.theirs.lines)));
+        (o, t)
+    }
+
+    fn text(&self, side: Side) -> &'c Text<'a> {
+        if side == Side::Ours {
+            self.ours
+        } else {
+            self.theirs
+        }
+    }
+
+    /// The keys (`keys` of the lines each edit adds) that each clean cluster adds on `side`,
+    /// with the clusters adding each.
+    fn added<K: std::hash::Hash + Eq>(
+        &self,
+        side: Side,
+        keys: impl Fn(&[&'a str]) -> Vec<K>,
+    ) -> HashMap<K, Vec<usize>> {
+        let text = self.text(side);
+        let mut map: HashMap<K, Vec<usize>> = HashMap::new();
+        for (i, c) in self.clusters.iter().enumerate() {
+            if matches!(self.resolved[i], Hunk::Conflict { .. }) {
+                continue;
+            }
+            for e in cluster::of(c, side) {
+                for k in keys(&text.lines[e.side.0..e.side.1]) {
+                    map.entry(k).or_default().push(i);
+                }
+            }
+        }
+        map
+    }
+}
+
+/// The keys both sides add, with the clusters adding each on each side, where some cluster of
+/// ours adding it is not one of theirs' (added at one place by both is one identical change).
+fn shared<'m, K: std::hash::Hash + Eq>(
+    by_ours: &'m HashMap<K, Vec<usize>>,
+    by_theirs: &'m HashMap<K, Vec<usize>>,
+) -> Vec<(&'m K, &'m [usize], &'m [usize])> {
+    by_ours
+        .iter()
+        .filter_map(|(k, o)| by_theirs.get(k).map(|t| (k, o.as_slice(), t.as_slice())))
+        .filter(|(_, o, t)| o.iter().any(|i| !t.contains(i)))
+        .collect()
 }
 
 /// How often `key` occurs as a run in `lines`.
@@ -586,14 +715,8 @@ fn count_block(lines: &[&str], key: &[&str]) -> usize {
 /// (three neighbouring lines, two of them wordy) in different places, as when both move a function to
 /// different places or both add the same helper at different points. Only the clusters that add
 /// the block conflict; the unchanged lines between them stay clean.
-fn duplicated_blocks<'a>(
-    base: &Text<'a>,
-    ours: &Text<'a>,
-    theirs: &Text<'a>,
-    clusters: &[Cluster],
-    resolved: &[Hunk<'a>],
-) -> Vec<usize> {
-    let pairs = |lines: &[&'a str]| -> Vec<Pair<'a>> {
+fn duplicated_blocks(checked: &Checked<'_, '_>) -> Vec<usize> {
+    fn pairs<'a>(lines: &[&'a str]) -> Vec<Pair<'a>> {
         let nb = solid(lines);
         let size = nb.len().min(3);
         if size < 2 {
@@ -603,41 +726,23 @@ fn duplicated_blocks<'a>(
             .filter(|w| w.iter().filter(|l| wordy(l)).count() >= 2)
             .map(<[&str]>::to_vec)
             .collect()
-    };
+    }
     // The blocks each clean cluster adds, per side.
-    let added = |side: Side, text: &Text<'a>| -> HashMap<Pair<'a>, Vec<usize>> {
-        let mut map: HashMap<_, Vec<usize>> = HashMap::new();
-        for (i, c) in clusters.iter().enumerate() {
-            if matches!(resolved[i], Hunk::Conflict { .. }) {
-                continue;
-            }
-            for e in cluster::of(c, side) {
-                for p in pairs(&text.lines[e.side.0..e.side.1]) {
-                    map.entry(p).or_default().push(i);
-                }
-            }
-        }
-        map
-    };
-    let (by_ours, by_theirs) = (added(Side::Ours, ours), added(Side::Theirs, theirs));
-    let shared: Vec<(&Pair<'a>, &Vec<usize>, &Vec<usize>)> = by_ours
-        .iter()
-        .filter_map(|(k, o)| by_theirs.get(k).map(|t| (k, o, t)))
-        .filter(|(_, o, t)| o.iter().any(|i| !t.contains(i)))
-        .collect();
+    let by_ours = checked.added(Side::Ours, pairs);
+    if by_ours.is_empty() {
+        return Vec::new();
+    }
+    let by_theirs = checked.added(Side::Theirs, pairs);
+    let shared = shared(&by_ours, &by_theirs);
     if shared.is_empty() {
         return Vec::new();
     }
     // A block is written twice when the result has it more often than either side.
-    let (result, in_ours, in_theirs) = (
-        solid(&clean_result(base, clusters, resolved)),
-        solid(&ours.lines),
-        solid(&theirs.lines),
-    );
+    let (result, (in_ours, in_theirs)) = (checked.solid_result(), checked.solid_sides());
     let mut out = Vec::new();
     for (key, o, t) in shared {
-        let r = count_block(&result, key);
-        if r > count_block(&in_ours, key).max(count_block(&in_theirs, key)) {
+        let r = count_block(result, key);
+        if r > count_block(in_ours, key).max(count_block(in_theirs, key)) {
             out.extend(o.iter().chain(t.iter()).copied());
         }
     }
@@ -711,56 +816,38 @@ fn parent_line(lines: &[&str], i: usize) -> Option<usize> {
 /// since a table cannot hold one key twice. Only the clusters that add the entry conflict, so an
 /// entry one side adds twice on purpose (its own count) stays clean, and so does an entry both add
 /// at the same point (one cluster, merged as an identical change).
-fn duplicated_keys<'a>(
-    base: &Text<'a>,
-    ours: &Text<'a>,
-    theirs: &Text<'a>,
-    clusters: &[Cluster],
-    resolved: &[Hunk<'a>],
-) -> Vec<usize> {
-    let added = |side: Side, text: &Text<'a>| -> HashMap<&'a str, Vec<usize>> {
-        let mut map: HashMap<_, Vec<usize>> = HashMap::new();
-        for (i, c) in clusters.iter().enumerate() {
-            if matches!(resolved[i], Hunk::Conflict { .. }) {
-                continue;
-            }
-            for e in cluster::of(c, side) {
-                for l in solid(&text.lines[e.side.0..e.side.1]) {
-                    if key_line(l) {
-                        map.entry(entry(l)).or_default().push(i);
-                    }
-                }
-            }
-        }
-        map
-    };
-    let by_ours = added(Side::Ours, ours);
+fn duplicated_keys(checked: &Checked<'_, '_>) -> Vec<usize> {
+    fn keys<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+        solid(lines)
+            .into_iter()
+            .filter(|l| key_line(l))
+            .map(entry)
+            .collect()
+    }
+    let by_ours = checked.added(Side::Ours, keys);
     if by_ours.is_empty() {
         return Vec::new();
     }
-    let by_theirs = added(Side::Theirs, theirs);
-    let shared: Vec<(&&'a str, &Vec<usize>, &Vec<usize>)> = by_ours
-        .iter()
-        .filter_map(|(k, o)| by_theirs.get(k).map(|t| (k, o, t)))
-        .filter(|(_, o, t)| o.iter().any(|i| !t.contains(i)))
-        .collect();
+    let by_theirs = checked.added(Side::Theirs, keys);
+    let shared = shared(&by_ours, &by_theirs);
     if shared.is_empty() {
         return Vec::new();
     }
     let count = |lines: &[&str], key: &str| lines.iter().filter(|l| entry(l) == key).count();
-    let result = clean_result(base, clusters, resolved);
+    let (base, ours, theirs) = (checked.base, checked.ours, checked.theirs);
+    let result = checked.result();
     let mut out = Vec::new();
     for (key, o, t) in shared {
         if count(&base.lines, key) > 0 {
             continue;
         }
-        if count(&result, key) <= count(&ours.lines, key).max(count(&theirs.lines, key)) {
+        if count(result, key) <= count(&ours.lines, key).max(count(&theirs.lines, key)) {
             continue;
         }
         // Twice in one table: two copies under the same parent line.
         let mut parents: Vec<Option<usize>> = (0..result.len())
             .filter(|&i| entry(result[i]) == *key)
-            .map(|i| parent_line(&result, i))
+            .map(|i| parent_line(result, i))
             .collect();
         let n = parents.len();
         parents.sort_unstable();
@@ -779,17 +866,12 @@ fn duplicated_keys<'a>(
 /// and the result holds the block fewer times than either side does (two look-alike sections
 /// both sides removed one of, which the result removes both of). Which copy each side removed is
 /// its alignment's guess, so the clusters that remove it conflict.
-fn dropped_blocks<'a>(
-    base: &Text<'a>,
-    ours: &Text<'a>,
-    theirs: &Text<'a>,
-    clusters: &[Cluster],
-    resolved: &[Hunk<'a>],
-) -> Vec<usize> {
+fn dropped_blocks<'a>(checked: &Checked<'_, 'a>) -> Vec<usize> {
+    let base = checked.base;
     // The blocks each clean cluster removes from the base, either side.
     let mut removed: HashMap<Pair<'a>, Vec<usize>> = HashMap::new();
-    for (i, c) in clusters.iter().enumerate() {
-        if matches!(resolved[i], Hunk::Conflict { .. }) {
+    for (i, c) in checked.clusters.iter().enumerate() {
+        if matches!(checked.resolved[i], Hunk::Conflict { .. }) {
             continue;
         }
         for side in [Side::Ours, Side::Theirs] {
@@ -810,15 +892,10 @@ fn dropped_blocks<'a>(
     if removed.is_empty() {
         return Vec::new();
     }
-    let (result, in_ours, in_theirs) = (
-        solid(&clean_result(base, clusters, resolved)),
-        solid(&ours.lines),
-        solid(&theirs.lines),
-    );
+    let (result, (in_ours, in_theirs)) = (checked.solid_result(), checked.solid_sides());
     let mut out = Vec::new();
     for (key, by) in removed {
-        if count_block(&result, &key)
-            < count_block(&in_ours, &key).min(count_block(&in_theirs, &key))
+        if count_block(result, &key) < count_block(in_ours, &key).min(count_block(in_theirs, &key))
         {
             out.extend(by);
         }
@@ -827,6 +904,9 @@ fn dropped_blocks<'a>(
     out.dedup();
     out
 }
+
+/// Where each line (by number) occurs in a text.
+type LineIndex = HashMap<u32, Vec<usize>>;
 
 /// Most lines of context looked at on each side of a change to find where it is.
 const MAX_CONTEXT: usize = 12;
@@ -951,11 +1031,93 @@ fn ambiguous_context(
             }
             k += 1;
         };
+        let other_edits = if which == 1 { ours_edits } else { theirs_edits };
+        let ambiguous = ambiguous
+            && !pinned_between_anchors(
+                ids,
+                (other, other_counts),
+                (base_at, other_at),
+                other_edits,
+                (c.start, c.end),
+            );
+        if ambiguous && debug() {
+            let window = &ids.base[c.start.saturating_sub(k)..(c.end + k).min(n)];
+            eprintln!(
+                "merge: ambiguous_context {}..{} k={k} in_base={} in_other={}",
+                c.start,
+                c.end,
+                count(&ids.base, base_at, window),
+                count(other, other_at, window)
+            );
+        }
         if ambiguous {
             out.push(i);
         }
     }
     out
+}
+
+/// Whether a change at base lines `start..end` is pinned to one copy of its context by the lines
+/// around it that are unique in the base and in the other side and that the other side's diff
+/// keeps (its anchors: the nearest such line above the change and below it, or the file's ends).
+///
+/// The rule: between those two anchors the base holds the change's context (its nearest lines,
+/// up to `MAX_CONTEXT` each way) exactly once, the other side holds it exactly once too, and
+/// that copy is where the other side's diff puts the change. Then the change has one place to go
+/// whatever alignment keeps the anchors: any other copy of the context the other side has (one it
+/// added, as a new async twin of a class) or lost (a look-alike function it deleted) lies outside
+/// the anchors, on the far side of a line both texts hold once, so it cannot be the copy the
+/// change was made in. An alignment that drops an anchor instead is a different alignment, and
+/// [`Merge::compute`] compares the result under a second one. Twins with no unique line between
+/// them (two identical jobs) hold the context twice between the same anchors and stay ambiguous.
+fn pinned_between_anchors(
+    ids: &Interned,
+    (other, other_counts): (&[u32], &[u32]),
+    (base_at, other_at): (&LineIndex, &LineIndex),
+    other_edits: &[Edit],
+    (start, end): (usize, usize),
+) -> bool {
+    let kept = |i: usize| !other_edits.iter().any(|e| e.base.0 <= i && i < e.base.1);
+    let anchor = |i: &usize| {
+        let id = ids.base[*i] as usize;
+        ids.base_counts[id] == 1 && other_counts[id] == 1 && kept(*i)
+    };
+    let n = ids.base.len();
+    let above = (0..start).rev().find(anchor);
+    let below = (end..n).find(anchor);
+    let (Some(lo_other), Some(hi_other)) = (
+        above.map_or(Some(0), |a| side_position(other_edits, a)),
+        below.map_or(Some(other.len()), |z| side_position(other_edits, z)),
+    ) else {
+        return false;
+    };
+    let (lo, hi) = (above.map_or(0, |a| a + 1), below.unwrap_or(n));
+    let Some(at) = side_position(other_edits, start) else {
+        return false;
+    };
+    // Occurrences of `window` in `text` that lie wholly within `lo..hi`.
+    let within = |text: &[u32], index: &LineIndex, window: &[u32], lo, hi| {
+        let starts = window.first().and_then(|f| index.get(f));
+        starts.map_or(Vec::new(), |starts| {
+            starts
+                .iter()
+                .copied()
+                .filter(|&p| lo <= p && p + window.len() <= hi)
+                .filter(|&p| text.get(p..p + window.len()) == Some(window))
+                .collect::<Vec<usize>>()
+        })
+    };
+    let lo_other = lo_other + usize::from(above.is_some());
+    (1..=MAX_CONTEXT).any(|k| {
+        let from = start.saturating_sub(k).max(lo);
+        let window = &ids.base[from..(end + k).min(hi)];
+        if window.is_empty() {
+            return false;
+        }
+        let in_base = within(&ids.base, base_at, window, lo, hi);
+        let in_other = within(other, other_at, window, lo_other, hi_other);
+        in_base.len() == 1 && in_other.len() == 1 && in_other[0] + (start - from) == at
+    })
 }
 
 /// Where a side's diff puts base position `at` (the gap before base line `at`): the same gap in
@@ -977,6 +1139,14 @@ fn side_position(edits: &[Edit], at: usize) -> Option<usize> {
 /// Clusters where one side adds a line it moved from a base line that the other side deleted or
 /// changed. Merging it cleanly would keep the line at its new place and silently undo the other
 /// side's deletion (or drop its change); so the cluster at the move's target conflicts.
+///
+/// Not when the other side's change of that line is one this side made too, word for word, and it
+/// writes new lines there ([`rewritten_alike`]: both turned `flask --debug run` into `flask run
+/// --debug`). Then the line is no move: this side rewrote it in place exactly as the other did,
+/// so nothing of the other side's change is dropped or undone, and the copy of the old line it
+/// writes elsewhere (an example quoting the old form) is new text of its own, merged like any
+/// other insertion. A change that only deletes is not enough: moving a line away deletes it too,
+/// so two deletions that agree can still be a move against a deletion.
 fn moved_and_deleted<'a>(
     base: &Text<'a>,
     ours: &Text<'a>,
@@ -1031,17 +1201,17 @@ fn moved_and_deleted<'a>(
                     if e.base.0 <= i && i < e.base.1 {
                         return false;
                     }
-                    // The other side deleted or changed base line i, and does not add it itself
-                    // where this side does.
                     // The other side deleted or changed base line i (or, among look-alike
                     // lines, one it could be: its claim), and does not add it itself where
-                    // this side does.
-                    let gone = theirs_edits.iter().any(|(o, _)| {
+                    // this side does; unless both sides rewrote that place alike (see the doc
+                    // comment).
+                    let gone = theirs_edits.iter().any(|(o, oc)| {
                         o.claim.0 <= i
                             && i < o.claim.1
                             && !other_text.lines[o.edit.side.0..o.edit.side.1]
                                 .iter()
                                 .any(|x| x.trim() == l)
+                            && !rewritten_alike(&clusters[*oc], &resolved[*oc], side)
                     });
                     let follows = theirs_edits.iter().any(|(o, oc)| {
                         oc == ci
@@ -1060,6 +1230,20 @@ fn moved_and_deleted<'a>(
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Whether `cluster` is a change both sides made alike (resolved as [`Origin::Both`]) that holds
+/// an edit of `side` and writes new lines: not a deletion on both sides.
+fn rewritten_alike(cluster: &Cluster, resolved: &Hunk<'_>, side: Side) -> bool {
+    matches!(
+        resolved,
+        Hunk::Clean {
+            origin: Origin::Both,
+            ..
+        }
+    ) && cluster.members.iter().any(|m| m.side == side)
+        && cluster.members.iter().any(|m| m.side != side)
+        && cluster.members.iter().all(|m| !m.edit.is_deletion())
 }
 
 /// Whose final-newline state the result takes: the side that wrote the last line, or a three-way

@@ -259,3 +259,63 @@ fn key_lines() {
         assert!(!key_line(no), "{no}");
     }
 }
+
+/// The anchors rule of `ambiguous_context`: a change is pinned only when the lines both texts
+/// hold once around it bracket exactly one copy of its context in the base and in the other
+/// side, where the other side's diff puts it.
+#[test]
+fn a_change_is_pinned_only_by_one_copy_between_anchors() {
+    let pinned = |base: &str, other: &str, at: usize| {
+        let (b, o) = (
+            Text::decode(base.as_bytes()).unwrap(),
+            Text::decode(other.as_bytes()).unwrap(),
+        );
+        let ids = Interned::new(&b, &o, &b);
+        let index = |text: &[u32]| {
+            let mut map: LineIndex = HashMap::new();
+            for (i, id) in text.iter().enumerate() {
+                map.entry(*id).or_default().push(i);
+            }
+            map
+        };
+        let edits = diff::edits_numbered(
+            Alignment::Forward,
+            (&ids.base, &ids.ours),
+            ids.distinct,
+            &b.lines,
+            &o.lines,
+        );
+        pinned_between_anchors(
+            &ids,
+            (&ids.ours, &ids.ours_counts),
+            (&index(&ids.base), &index(&ids.ours)),
+            &edits,
+            (at, at + 1),
+        )
+    };
+    // The other side deletes class B; a change in A's body is pinned by `class A:` above and
+    // A's own field below (B's copy of the context lies past it)...
+    let base = "class A:\n    x = 1\n    y = 2\n    a = 3\n\nclass B:\n    x = 1\n    y = 2\n";
+    let without_b = "class A:\n    x = 1\n    y = 2\n    a = 3\n";
+    assert!(pinned(base, without_b, 1));
+    // ... a change in B's body is not: B's context is gone from the other side.
+    assert!(!pinned(base, without_b, 6));
+    // With no unique line between the change and the other copy, nothing pins it.
+    let alike = "class A:\n    x = 1\n    y = 2\n\nclass B:\n    x = 1\n    y = 2\n";
+    assert!(!pinned(alike, "class A:\n    x = 1\n    y = 2\n", 1));
+    // Twins with no unique line between them: the bracket holds the context twice.
+    let twins = "top\n    x = 1\n    y = 2\n    x = 1\n    y = 2\nend\n";
+    assert!(!pinned(twins, "top\n    x = 1\n    y = 2\nend\n", 1));
+    // A copy added past a unique line below the change does not unpin it; one added inside does.
+    let one = "class A:\n    x = 1\n    y = 2\ndef tail(): ...\n";
+    assert!(pinned(
+        one,
+        "class A:\n    x = 1\n    y = 2\ndef tail(): ...\n    x = 1\n    y = 2\n",
+        1
+    ));
+    assert!(!pinned(
+        one,
+        "class A:\n    x = 1\n    y = 2\n    x = 1\n    y = 2\ndef tail(): ...\n",
+        1
+    ));
+}
