@@ -112,6 +112,24 @@ fn golden_level_2_postgres_custom_resource() {
 }
 
 #[test]
+fn golden_level_2_mongodb_shop() {
+    golden(
+        "level2-mongodb-shop",
+        "mongo-shop",
+        &["--level", "2", "--db", "mongodb", "--domain", "shop"],
+    );
+}
+
+#[test]
+fn golden_level_3_mongodb_apikey() {
+    golden(
+        "level3-mongodb-apikey",
+        "mongo-keys",
+        &["--level", "3", "--db", "mongodb", "--auth", "apikey"],
+    );
+}
+
+#[test]
 fn golden_level_3_sqlite_jwt() {
     golden(
         "level3-sqlite-jwt",
@@ -244,8 +262,19 @@ fn bad_input_is_refused_with_exit_2() {
         "level 3 needs authentication",
     );
     refused(
-        &["new", "demo", "--db", "mongodb"],
-        "MongoDB is not supported yet",
+        &["new", "demo", "--db", "mongodb", "--level", "4"],
+        "MongoDB goes up to level 3 in this version of the pack",
+    );
+    refused(
+        &[
+            "new",
+            "demo",
+            "--db",
+            "mongodb",
+            "--set",
+            "resources=Customer name:str,Invoice customer:ref:Customer",
+        ],
+        "`ref` fields need a SQL database",
     );
     refused(
         &["new", "demo", "--resource", "Order total:money"],

@@ -170,6 +170,64 @@ fn refusals() {
 }
 
 #[test]
+fn the_database_is_chosen_once_and_then_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = level1(tmp.path());
+    // Level 1 has no database: going to level 2 chooses one freely.
+    fb(&project)
+        .args([
+            "upgrade",
+            "--to-level",
+            "2",
+            "--set",
+            "db=postgres",
+            "--dry-run",
+        ])
+        .assert()
+        .success();
+    fb(&project)
+        .args(["upgrade", "--to-level", "2"])
+        .assert()
+        .success();
+    let before = read_tree(&project);
+    let refused =
+        "option `db` cannot change once a project has it (this one has sqlite, not postgres)";
+    fb(&project)
+        .args(["update", "--set", "db=postgres"])
+        .assert()
+        .code(2)
+        .stderr(contains(refused))
+        .stderr(contains("fb new --set db=postgres"));
+    fb(&project)
+        .args(["upgrade", "--to-level", "3", "--set", "db=postgres"])
+        .assert()
+        .code(2)
+        .stderr(contains(refused));
+    fb(&project)
+        .args([
+            "upgrade",
+            "--to-level",
+            "3",
+            "--set",
+            "db=mongodb",
+            "--dry-run",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("this one has sqlite, not mongodb"));
+    assert_eq!(
+        read_tree(&project),
+        before,
+        "a refused change wrote something"
+    );
+    // Naming the value it already has is no change.
+    fb(&project)
+        .args(["update", "--set", "db=sqlite"])
+        .assert()
+        .success();
+}
+
+#[test]
 fn a_dirty_git_work_tree_is_refused_unless_allowed() {
     let tmp = tempfile::tempdir().unwrap();
     let project = level1(tmp.path());

@@ -26,8 +26,9 @@ pub struct Args {
     /// Docker, CI); 5 advanced (level 4 with every feature on) [default: 2]
     #[arg(long, value_name = "N")]
     level: Option<String>,
-    /// Database from level 2: sqlite (a local file, no server) or postgres (PostgreSQL through
-    /// asyncpg); mongodb is not available yet [default: sqlite]
+    /// Database from level 2, fixed once chosen: sqlite (a local file, no server), postgres
+    /// (PostgreSQL through psycopg, asyncpg from level 4) or mongodb (PyMongo, levels 2-3)
+    /// [default: sqlite]
     #[arg(long, value_name = "DB")]
     db: Option<String>,
     /// Authentication: jwt, oauth2, apikey or none [default: jwt from level 3]

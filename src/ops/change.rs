@@ -127,7 +127,30 @@ impl Project {
         }
         // Options the pack has since dropped are not the user's to fix here.
         explicit.retain(|k, _| target.manifest.options.contains_key(k));
-        options::resolve(&target.manifest, &explicit, asker, &mut |w| shell.warn(w))
+        let options = options::resolve(&target.manifest, &explicit, asker, &mut |w| shell.warn(w))?;
+        self.keep_fixed(target, &chosen, &options)?;
+        Ok(options)
+    }
+
+    /// The one gate for options a pack declares `fixed`: a value the project already has (the
+    /// option applied when it was recorded) never changes; one that starts to apply (the database
+    /// on the way from level 1 to 2) is chosen freely.
+    fn keep_fixed(&self, target: &Pack, chosen: &[String], options: &Options) -> Result<()> {
+        for (name, spec) in &target.manifest.options {
+            if !spec.fixed || !chosen.contains(name) {
+                continue;
+            }
+            let (Some(old), Some(new)) = (self.lock.options.get(name), options.get(name)) else {
+                continue;
+            };
+            if old != new {
+                bail!(
+                    "option `{name}` cannot change once a project has it (this one has {old}, not {new}): pack `{}` cannot carry your code and data over; keep {old}, or make a new project with `fb new --set {name}={new}` and move your code into it",
+                    target.name()
+                );
+            }
+        }
+        Ok(())
     }
 }
 

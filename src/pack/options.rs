@@ -35,6 +35,10 @@ pub struct OptionSpec {
     /// `when` holds replaces `default` (level 5 turns every feature on).
     #[serde(default)]
     pub defaults: Vec<ConditionalDefault>,
+    /// Once the option applies to a project its value stays: no re-render can carry what the
+    /// user built on it (the database: their data, their queries) over to another value.
+    #[serde(default)]
+    pub fixed: bool,
 }
 
 /// `[[options.NAME.defaults]]`: the default where `when` holds.

@@ -1,0 +1,1 @@
+"""Mongo Shop: a FastAPI CRUD API for products."""

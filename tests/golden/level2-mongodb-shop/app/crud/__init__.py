@@ -1,0 +1,1 @@
+"""Database operations: plain functions that take a Session, no HTTP here."""

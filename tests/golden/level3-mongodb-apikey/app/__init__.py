@@ -1,0 +1,1 @@
+"""Mongo Keys: a FastAPI CRUD API for tasks."""
