@@ -130,6 +130,15 @@ fn golden_level_3_mongodb_apikey() {
 }
 
 #[test]
+fn golden_level_4_mongodb_jwt() {
+    golden(
+        "level4-mongodb-jwt",
+        "mongo-prod",
+        &["--level", "4", "--db", "mongodb", "--auth", "jwt"],
+    );
+}
+
+#[test]
 fn golden_level_3_sqlite_jwt() {
     golden(
         "level3-sqlite-jwt",
@@ -262,8 +271,8 @@ fn bad_input_is_refused_with_exit_2() {
         "level 3 needs authentication",
     );
     refused(
-        &["new", "demo", "--db", "mongodb", "--level", "4"],
-        "MongoDB goes up to level 3 in this version of the pack",
+        &["new", "demo", "--db", "mongodb", "--level", "5"],
+        "MongoDB goes up to level 4 in this version of the pack",
     );
     refused(
         &[

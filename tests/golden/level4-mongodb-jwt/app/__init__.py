@@ -1,0 +1,1 @@
+"""Mongo Prod: a FastAPI CRUD API for tasks."""

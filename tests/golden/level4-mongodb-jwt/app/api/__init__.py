@@ -1,0 +1,1 @@
+"""The HTTP layer: dependencies and the versioned routes. The rules live in app/services."""

@@ -1,0 +1,1 @@
+"""Cross-cutting code: settings, security, logging, errors, middleware and rate limits."""

@@ -1,0 +1,1 @@
+"""The database: declarative Base, async engine and per-request session."""

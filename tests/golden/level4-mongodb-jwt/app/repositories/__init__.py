@@ -1,0 +1,1 @@
+"""Database access, one repository per aggregate: queries only, no rules."""
