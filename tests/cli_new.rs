@@ -271,10 +271,6 @@ fn bad_input_is_refused_with_exit_2() {
         "level 3 needs authentication",
     );
     refused(
-        &["new", "demo", "--db", "mongodb", "--level", "5"],
-        "MongoDB goes up to level 4 in this version of the pack",
-    );
-    refused(
         &[
             "new",
             "demo",
@@ -320,13 +316,59 @@ fn bad_input_is_refused_with_exit_2() {
         "the custom domain needs a resource",
     );
     refused(
-        &["new", "demo", "--resource", "Item name:str"],
-        "invalid --resource: invalid resource name `Item`",
+        &["new", "demo", "--resource", "Query text:str"],
+        "error: the resource name `Query` clashes with the generated code: `app/routers/queries.py` already uses `Query` (line 6) where the resource's own `Query` would go; pick another name\n",
+    );
+    refused(
+        &["new", "demo", "--level", "3", "--resource", "User name:str"],
+        "the resource name `User` clashes with the generated code: its module `app/crud/user.py` is already one of the pack's files",
+    );
+    refused(
+        &[
+            "new",
+            "demo",
+            "--resource",
+            "New a:int",
+            "--set",
+            "resources=News b:int",
+        ],
+        "the resource names `New` and `News` clash in the generated code: both would write `app/routers/news.py`; rename one of them",
     );
     refused(
         &["new", "demo", "--level", "3", "--db", "nope"],
         "unknown value `nope`",
     );
+}
+
+/// Names are refused only where they clash: FastAPI's own tutorial names work, and `User` is free
+/// below level 3, where the project has no users.
+#[test]
+fn names_that_clash_nowhere_are_accepted() {
+    for args in [
+        &[
+            "--resource",
+            "Item name:str",
+            "--set",
+            "resources=Items n:int",
+        ][..],
+        &[
+            "--level",
+            "4",
+            "--auth",
+            "apikey",
+            "--resource",
+            "Item name:str",
+        ],
+        &["--resource", "User name:str"],
+        &["--level", "3", "--resource", "Status label:str"],
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        fb(tmp.path())
+            .args(["new", "demo"])
+            .args(args)
+            .assert()
+            .success();
+    }
 }
 
 #[test]

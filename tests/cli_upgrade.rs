@@ -912,3 +912,40 @@ fn checks_report_what_the_change_brought_and_not_what_was_there() {
         .success()
         .stderr(contains("Checking").not());
 }
+
+/// A name that the next level's code uses is refused before anything changes: `User` is a
+/// resource at level 2, the account model from level 3; `Query` is FastAPI's `Query` in every
+/// router.
+#[test]
+fn a_resource_name_the_new_code_uses_is_refused_and_nothing_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    fb(tmp.path())
+        .args(["new", "demo", "--level", "2", "--resource", "User name:str"])
+        .assert()
+        .success();
+    let project = tmp.path().join("demo");
+    let before = read_tree(&project);
+    fb(&project)
+        .args(["upgrade", "--to-level", "3", "--auth", "jwt"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "the resource name `User` clashes with the generated code: its module `app/crud/user.py` is already one of the pack's files; pick another name",
+        ));
+    fb(&project)
+        .args(["add", "resource", "Query", "text:str"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "the resource name `Query` clashes with the generated code",
+        ));
+    assert_eq!(
+        read_tree(&project),
+        before,
+        "a refused change wrote something"
+    );
+    fb(&project)
+        .args(["add", "resource", "Item", "name:str"])
+        .assert()
+        .success();
+}

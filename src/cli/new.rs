@@ -27,7 +27,8 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     level: Option<String>,
     /// Database from level 2, fixed once chosen: sqlite (a local file, no server), postgres
-    /// (PostgreSQL through psycopg, asyncpg from level 4) or mongodb (PyMongo, levels 2-4)
+    /// (PostgreSQL through psycopg, asyncpg from level 4) or mongodb (PyMongo: MongoClient at
+    /// levels 2-3, AsyncMongoClient from level 4)
     /// [default: sqlite]
     #[arg(long, value_name = "DB")]
     db: Option<String>,

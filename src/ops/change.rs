@@ -13,6 +13,7 @@ use crate::merge::Labels;
 use crate::migrations;
 use crate::names::ProjectName;
 use crate::pack::Pack;
+use crate::pack::clash;
 use crate::pack::options::{self, Asker, Explicit, OptValue, Options};
 use crate::pack::render::{self, Tree};
 use crate::plan::{self, Move, Plan};
@@ -248,9 +249,10 @@ pub fn prepare(project: &Project, mut target: Target<'_>, shell: &Shell) -> Resu
         ),
     );
     let started = std::time::Instant::now();
-    let mut theirs_ctx = render::context(target.pack, &project.name, &target.options)?;
-    let mut theirs = render::render(target.pack, &theirs_ctx)?;
+    let (mut theirs, mut theirs_ctx, _) =
+        clash::render_checked(target.pack, &project.name, &target.options)?;
     if let Some(chained) = chain_migrations(project, &target, &base, &theirs, shell)? {
+        // Only recorded parents of migrations changed: the names are as checked.
         target.options = chained;
         theirs_ctx = render::context(target.pack, &project.name, &target.options)?;
         theirs = render::render(target.pack, &theirs_ctx)?;

@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 
 use crate::lock::{LOCK_FILE, Lock};
 use crate::names::ProjectName;
+use crate::pack::clash;
 use crate::pack::options::{self, Asker, Explicit, Options};
 use crate::pack::render::{self, Tree};
 use crate::project::hashes;
@@ -73,13 +74,16 @@ pub fn run(opts: NewOptions<'_>, shell: &Shell) -> Result<NewOutcome> {
     let options = options::resolve(&pack.manifest, &opts.explicit, opts.asker, &mut |w| {
         shell.warn(w)
     })?;
-    let ctx = render::context(pack, &project, &options)?;
-    let (mut files, stats) = render::render_measured(pack, &ctx).with_context(|| {
-        format!(
-            "pack `{}` {} cannot render this project",
-            pack.name(),
-            pack.version()
-        )
+    let (mut files, ctx, stats) = clash::render_checked(pack, &project, &options).map_err(|e| {
+        match e.is::<clash::Clash>() {
+            // The user's name, not the pack, is what to change.
+            true => e,
+            false => e.context(format!(
+                "pack `{}` {} cannot render this project",
+                pack.name(),
+                pack.version()
+            )),
+        }
     })?;
     shell.verbose(
         "Rendered",

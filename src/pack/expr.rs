@@ -5,11 +5,57 @@
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
 
+use super::clash::Probes;
 use super::resource::{self, Resource};
 use crate::limits;
 
 /// An environment for conditions and messages: the same settings and helpers, no templates.
 pub fn expression_env() -> Environment<'static> {
+    let mut env = base_env();
+    env.add_function("resource_model", resource_model);
+    env.add_filter("resource_model", resource_model);
+    env.add_function("resource_models", resource_models);
+    env
+}
+
+/// [`expression_env`] whose `resource_model(s)` give every resource a stand-in name, recorded in
+/// `probes`: a render with it shows which names the pack's code uses on its own (see
+/// [`super::clash`]).
+pub fn probing_env(probes: std::sync::Arc<std::sync::Mutex<Probes>>) -> Environment<'static> {
+    let mut env = base_env();
+    let one = {
+        let probes = std::sync::Arc::clone(&probes);
+        move |spec: &str| -> Result<Value, minijinja::Error> {
+            let real = Resource::parse(spec)
+                .map_err(|e| invalid(format!("invalid resource \"{spec}\": {e}")))?;
+            let mut probes = probes.lock().unwrap_or_else(|p| p.into_inner());
+            let probe = probes
+                .stand_in(&real)
+                .map_err(|e| invalid(format!("{e}")))?;
+            Ok(Value::from(Serde(probe)))
+        }
+    };
+    env.add_function("resource_model", one.clone());
+    env.add_filter("resource_model", one);
+    env.add_function(
+        "resource_models",
+        move |specs: Vec<String>| -> Result<Value, minijinja::Error> {
+            let real = resource::resource_models(&specs).map_err(|e| invalid(format!("{e}")))?;
+            let mut probes = probes.lock().unwrap_or_else(|p| p.into_inner());
+            let probe = probes
+                .stand_ins(&real)
+                .map_err(|e| invalid(format!("{e}")))?;
+            Ok(Value::from(Serde(probe)))
+        },
+    );
+    env
+}
+
+fn invalid(message: String) -> minijinja::Error {
+    minijinja::Error::new(ErrorKind::InvalidOperation, message)
+}
+
+fn base_env() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -28,9 +74,6 @@ pub fn expression_env() -> Environment<'static> {
     env.add_filter("kebab", |s: &str| crate::names::kebab_case(s));
     env.add_filter("plural", |s: &str| crate::names::plural(s));
     env.add_filter("as_map", as_map);
-    env.add_function("resource_model", resource_model);
-    env.add_filter("resource_model", resource_model);
-    env.add_function("resource_models", resource_models);
     env
 }
 

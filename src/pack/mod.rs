@@ -1,6 +1,7 @@
 //! Template packs: a `pack.toml` manifest, a `template/` tree rendered into the project, and
 //! `partials/` that templates may import. A pack is loaded whole into memory from its source.
 
+pub mod clash;
 pub mod expr;
 pub mod manifest;
 pub mod options;

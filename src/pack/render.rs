@@ -25,6 +25,16 @@ const TEMPLATE_SUFFIX: &str = ".jinja";
 
 /// Everything a template can see: project names, the pack, options, vars and computed values.
 pub fn context(pack: &Pack, project: &ProjectName, options: &Options) -> Result<Value> {
+    context_in(&expression_env(), pack, project, options)
+}
+
+/// [`context`], with the computed values evaluated in `env`.
+pub fn context_in(
+    env: &Environment<'static>,
+    pack: &Pack,
+    project: &ProjectName,
+    options: &Options,
+) -> Result<Value> {
     let manifest = &pack.manifest;
     let mut map: IndexMap<Value, Value> = IndexMap::new();
     let set = |map: &mut IndexMap<Value, Value>, k: &str, v: Value| {
@@ -52,7 +62,6 @@ pub fn context(pack: &Pack, project: &ProjectName, options: &Options) -> Result<
     for (k, v) in options {
         set(&mut map, k, v.to_value());
     }
-    let env = expression_env();
     for (name, expr) in &manifest.computed {
         let value = env
             .compile_expression(expr)
@@ -85,7 +94,17 @@ pub struct RenderStats {
 
 /// [`render`], also saying how much of the budget the render used.
 pub fn render_measured(pack: &Pack, ctx: &Value) -> Result<(Tree, RenderStats)> {
-    let mut env = expression_env();
+    render_in(expression_env(), pack, ctx, &|_| true)
+}
+
+/// [`render_measured`], with the templates rendered in `env`; a file whose path `wanted` refuses
+/// is in the tree with no content (its template is not rendered).
+pub fn render_in(
+    mut env: Environment<'static>,
+    pack: &Pack,
+    ctx: &Value,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<(Tree, RenderStats)> {
     let mut stats = RenderStats::default();
     // Partials are parsed when a template first imports or includes one: a pack can carry many
     // (the built-in one has a lock file's worth), and a level-1 project uses none of them.
@@ -108,7 +127,7 @@ pub fn render_measured(pack: &Pack, ctx: &Value) -> Result<(Tree, RenderStats)> 
                 break 'templates;
             }
             env.set_fuel(Some(budget.fuel.min(limits::FUEL_PER_TEMPLATE)));
-            match render_one(&env, source_path, bytes, &ctx) {
+            match render_one(&env, source_path, bytes, &ctx, wanted) {
                 Ok(None) => {}
                 Ok(Some(Rendered {
                     path,
@@ -272,6 +291,7 @@ fn render_one(
     source_path: &str,
     bytes: &[u8],
     ctx: &Value,
+    wanted: &dyn Fn(&str) -> bool,
 ) -> Result<Option<Rendered>> {
     let is_template = source_path.ends_with(TEMPLATE_SUFFIX);
     let raw_path = source_path
@@ -282,6 +302,13 @@ fn render_one(
     else {
         return Ok(None);
     };
+    if !wanted(&path) {
+        return Ok(Some(Rendered {
+            path,
+            content: Vec::new(),
+            fuel: 0,
+        }));
+    }
     if !is_template {
         return Ok(Some(Rendered {
             path,

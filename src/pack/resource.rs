@@ -60,62 +60,6 @@ const RESERVED_FIELDS: &[&str] = &[
     "uuid",
 ];
 
-/// Class names the generated modules already use (SQLAlchemy, FastAPI and typing names).
-const RESERVED_CLASSES: &[&str] = &[
-    "ApiKey",
-    "Token",
-    "Base",
-    "Mapped",
-    "Boolean",
-    "Date",
-    "DateTime",
-    "Float",
-    "Integer",
-    "String",
-    "Text",
-    "Session",
-    "Sequence",
-    "APIRouter",
-    "HTTPException",
-    "IntegrityError",
-    "User",
-    "Health",
-    "Settings",
-    "Decimal",
-    "Numeric",
-    "Uuid",
-    "Enum",
-    "StrEnum",
-    "UUID",
-];
-
-/// Snake names that would shadow variables of the generated code.
-const RESERVED_SNAKES: &[&str] = &[
-    "service",
-    "current_user",
-    "api_key",
-    "token",
-    "db",
-    "data",
-    "item",
-    "items",
-    "field",
-    "value",
-    "statement",
-    "offset",
-    "limit",
-    "pagination",
-    "user",
-    "health",
-    "settings",
-    "config",
-    "database",
-    "dependencies",
-    "main",
-    "payload",
-    "parent",
-];
-
 /// Longest names that still give code within the line length the generated projects check.
 const MAX_RESOURCE_NAME: usize = 30;
 const MAX_FIELD_NAME: usize = 40;
@@ -225,11 +169,8 @@ impl Resource {
                 "invalid resource name `{raw_name}`: its module and variable name `{snake}` is a Python keyword; pick another (like `{name}Entry`)"
             );
         }
-        if RESERVED_SNAKES.contains(&snake.as_str()) || RESERVED_CLASSES.contains(&name.as_str()) {
-            bail!(
-                "invalid resource name `{raw_name}`: the generated code already uses that name; pick another"
-            );
-        }
+        // Whether the name clashes with the code the pack generates depends on the options, and
+        // is checked against a render of it (`super::clash`).
         if name.len() > MAX_RESOURCE_NAME {
             bail!("resource name `{raw_name}` is longer than {MAX_RESOURCE_NAME} characters");
         }
@@ -637,12 +578,8 @@ mod tests {
             ("9lives a:int", "invalid resource name"),
             ("class a:int", "is a Python keyword"),
             ("Order class:str", "`class`: it is a Python keyword"),
-            ("Session a:int", "already uses"),
-            ("Item a:int", "already uses"),
             ("Order dt:date", "reserved"),
             ("Order owner_id:int", "reserved"),
-            ("ApiKey name:str", "already uses"),
-            ("Service name:str", "already uses"),
             ("Order validate:bool", "reserved"),
             (
                 "AVeryLongResourceNameThatGoesOnAndOn a:int",
@@ -685,7 +622,6 @@ mod tests {
             ("Order a:uuid:size=3", "unknown modifier `size=3`"),
             ("Order sort:str", "reserved"),
             ("Order uuid:uuid", "reserved"),
-            ("Payload a:int", "already uses"),
             ("Order a:money(1)", "unknown type `money(1)`"),
         ] {
             let err = Resource::parse(spec).unwrap_err().to_string();
