@@ -5,8 +5,9 @@
 //! time with every resource renamed to a stand-in (`Zqxpaaa`, `zqxpaaas`): in each Python module,
 //! an identifier holding a stand-in is the resource's (`zqxpaaa_id`, `ZqxpaaaCreate`), any other is
 //! the pack's. A resource clashes when one of its names, spelled with its real name, is also one
-//! of the pack's names or another resource's in the same module, or when one of its modules is a
-//! path the pack already writes.
+//! of the pack's names or another resource's in the same scope (a function, a class, a
+//! comprehension) or where either is at the module's top level, or when one of its modules is a
+//! path the pack or another resource already writes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -31,6 +32,8 @@ const WIDTH: usize = 3;
 pub struct Probes {
     pairs: Vec<(Resource, Resource)>,
     numbers: HashMap<String, usize>,
+    /// The resource name behind each number.
+    names: Vec<String>,
 }
 
 impl Probes {
@@ -57,11 +60,16 @@ impl Probes {
     }
 
     fn number(&mut self, name: &str) -> Result<usize> {
-        let next = self.numbers.len();
+        if let Some(n) = self.numbers.get(name) {
+            return Ok(*n);
+        }
+        let next = self.names.len();
         if next >= DIGITS.len().pow(WIDTH as u32) {
             bail!("too many resources to check their names against the generated code");
         }
-        Ok(*self.numbers.entry(name.to_string()).or_insert(next))
+        self.numbers.insert(name.to_string(), next);
+        self.names.push(name.to_string());
+        Ok(next)
     }
 
     fn stand_in_name(&mut self, name: &str) -> Result<String> {
@@ -100,11 +108,7 @@ impl Probes {
 
     /// The real resource behind a stand-in number.
     fn real(&self, number: usize) -> Option<&Resource> {
-        let name = self
-            .numbers
-            .iter()
-            .find(|(_, n)| **n == number)
-            .map(|(name, _)| name)?;
+        let name = self.names.get(number)?;
         self.pairs.iter().map(|(r, _)| r).find(|r| &r.name == name)
     }
 
@@ -112,25 +116,22 @@ impl Probes {
     /// `OrderCreate`, `zqxpaaas` → `orders`), and the numbers of the resources it named; `None`
     /// when it holds no stand-in.
     fn spell(&self, ident: &str) -> Option<(String, Vec<usize>)> {
-        let lower = ident.to_ascii_lowercase();
-        if !lower.contains(STEM) {
-            return None;
-        }
+        find_stem(ident, 0)?;
         let mut out = String::new();
         let mut numbers = Vec::new();
         let mut i = 0;
         while i < ident.len() {
-            let Some(at) = lower[i..].find(STEM).map(|at| at + i) else {
+            let Some(at) = find_stem(ident, i) else {
                 out.push_str(&ident[i..]);
                 break;
             };
             out.push_str(&ident[i..at]);
             let end = at + STEM.len() + WIDTH;
-            let number = lower.get(at + STEM.len()..end).and_then(|letters| {
+            let number = ident.get(at + STEM.len()..end).and_then(|letters| {
                 letters.bytes().try_fold(0usize, |n, b| {
                     DIGITS
                         .iter()
-                        .position(|d| *d == b)
+                        .position(|d| *d == b.to_ascii_lowercase())
                         .map(|d| n * DIGITS.len() + d)
                 })
             });
@@ -160,6 +161,13 @@ impl Probes {
         }
         Some((out, numbers))
     }
+}
+
+/// Where `STEM` next occurs in `ident` from byte `from` on, in any case.
+fn find_stem(ident: &str, from: usize) -> Option<usize> {
+    let bytes = ident.as_bytes();
+    (from..=bytes.len().checked_sub(STEM.len())?)
+        .find(|&at| bytes[at..at + STEM.len()].eq_ignore_ascii_case(STEM.as_bytes()))
 }
 
 /// A resource name that clashes with the generated code.
@@ -248,8 +256,7 @@ pub fn find_clash(pack: &Pack, project: &ProjectName, options: &Options) -> Resu
     let probes = Arc::new(Mutex::new(Probes::default()));
     let env = || super::expr::probing_env(Arc::clone(&probes));
     let ctx = render::context_in(&env(), pack, project, options)?;
-    // Only the Python modules are read; every path is needed.
-    let (tree, _) = render::render_in(env(), pack, &ctx, &|path| path.ends_with(".py"))?;
+    let (tree, _) = render::render_in(env(), pack, &ctx)?;
     let probes = probes.lock().unwrap_or_else(|p| p.into_inner());
     if probes.pairs.is_empty() {
         return Ok(None);

@@ -26,12 +26,9 @@ pub fn probing_env(probes: std::sync::Arc<std::sync::Mutex<Probes>>) -> Environm
     let one = {
         let probes = std::sync::Arc::clone(&probes);
         move |spec: &str| -> Result<Value, minijinja::Error> {
-            let real = Resource::parse(spec)
-                .map_err(|e| invalid(format!("invalid resource \"{spec}\": {e}")))?;
+            let real = parse_resource(spec)?;
             let mut probes = probes.lock().unwrap_or_else(|p| p.into_inner());
-            let probe = probes
-                .stand_in(&real)
-                .map_err(|e| invalid(format!("{e}")))?;
+            let probe = probes.stand_in(&real).map_err(invalid)?;
             Ok(Value::from(Serde(probe)))
         }
     };
@@ -40,19 +37,26 @@ pub fn probing_env(probes: std::sync::Arc<std::sync::Mutex<Probes>>) -> Environm
     env.add_function(
         "resource_models",
         move |specs: Vec<String>| -> Result<Value, minijinja::Error> {
-            let real = resource::resource_models(&specs).map_err(|e| invalid(format!("{e}")))?;
+            let real = parse_resources(&specs)?;
             let mut probes = probes.lock().unwrap_or_else(|p| p.into_inner());
-            let probe = probes
-                .stand_ins(&real)
-                .map_err(|e| invalid(format!("{e}")))?;
+            let probe = probes.stand_ins(&real).map_err(invalid)?;
             Ok(Value::from(Serde(probe)))
         },
     );
     env
 }
 
-fn invalid(message: String) -> minijinja::Error {
-    minijinja::Error::new(ErrorKind::InvalidOperation, message)
+/// A resource error as a template error, so the render reports it at the template's line.
+fn invalid(message: impl std::fmt::Display) -> minijinja::Error {
+    minijinja::Error::new(ErrorKind::InvalidOperation, message.to_string())
+}
+
+fn parse_resource(spec: &str) -> Result<Resource, minijinja::Error> {
+    Resource::parse(spec).map_err(|e| invalid(format!("invalid resource \"{spec}\": {e}")))
+}
+
+fn parse_resources(specs: &[String]) -> Result<Vec<Resource>, minijinja::Error> {
+    resource::resource_models(specs).map_err(invalid)
 }
 
 fn base_env() -> Environment<'static> {
@@ -96,22 +100,13 @@ fn as_map(items: Vec<String>) -> Result<Value, minijinja::Error> {
 /// `resource_model(spec)` (or `spec | resource_model`): a resource spec parsed into the names
 /// templates need.
 fn resource_model(spec: &str) -> Result<Value, minijinja::Error> {
-    Resource::parse(spec)
-        .map(|r| Value::from(Serde(r)))
-        .map_err(|e| {
-            minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("invalid resource \"{spec}\": {e}"),
-            )
-        })
+    parse_resource(spec).map(|r| Value::from(Serde(r)))
 }
 
 /// `resource_models(specs)`: every resource of a project (the main one first), parsed, with each
 /// `ref` checked to point to a resource before it.
 fn resource_models(specs: Vec<String>) -> Result<Value, minijinja::Error> {
-    resource::resource_models(&specs)
-        .map(|r| Value::from(Serde(r)))
-        .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, format!("{e}")))
+    parse_resources(&specs).map(|r| Value::from(Serde(r)))
 }
 
 #[cfg(test)]

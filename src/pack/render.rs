@@ -94,16 +94,14 @@ pub struct RenderStats {
 
 /// [`render`], also saying how much of the budget the render used.
 pub fn render_measured(pack: &Pack, ctx: &Value) -> Result<(Tree, RenderStats)> {
-    render_in(expression_env(), pack, ctx, &|_| true)
+    render_in(expression_env(), pack, ctx)
 }
 
-/// [`render_measured`], with the templates rendered in `env`; a file whose path `wanted` refuses
-/// is in the tree with no content (its template is not rendered).
+/// [`render_measured`], with the templates rendered in `env`.
 pub fn render_in(
     mut env: Environment<'static>,
     pack: &Pack,
     ctx: &Value,
-    wanted: &dyn Fn(&str) -> bool,
 ) -> Result<(Tree, RenderStats)> {
     let mut stats = RenderStats::default();
     // Partials are parsed when a template first imports or includes one: a pack can carry many
@@ -127,7 +125,7 @@ pub fn render_in(
                 break 'templates;
             }
             env.set_fuel(Some(budget.fuel.min(limits::FUEL_PER_TEMPLATE)));
-            match render_one(&env, source_path, bytes, &ctx, wanted) {
+            match render_one(&env, source_path, bytes, &ctx) {
                 Ok(None) => {}
                 Ok(Some(Rendered {
                     path,
@@ -291,7 +289,6 @@ fn render_one(
     source_path: &str,
     bytes: &[u8],
     ctx: &Value,
-    wanted: &dyn Fn(&str) -> bool,
 ) -> Result<Option<Rendered>> {
     let is_template = source_path.ends_with(TEMPLATE_SUFFIX);
     let raw_path = source_path
@@ -302,13 +299,6 @@ fn render_one(
     else {
         return Ok(None);
     };
-    if !wanted(&path) {
-        return Ok(Some(Rendered {
-            path,
-            content: Vec::new(),
-            fuel: 0,
-        }));
-    }
     if !is_template {
         return Ok(Some(Rendered {
             path,
